@@ -1,0 +1,2 @@
+namespace GeminiLiveRelay.MockGemini;
+internal static class Placeholder;

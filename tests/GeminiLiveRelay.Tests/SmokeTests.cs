@@ -1,0 +1,2 @@
+namespace GeminiLiveRelay.Tests;
+public sealed class SmokeTests { [Fact] public void Works() => Assert.True(true); }
