@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using GeminiLiveRelay.Relay;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+
+namespace GeminiLiveRelay.Browser;
+
+/// <summary><c>/live</c>: validates the request, accepts the WebSocket and runs one <see cref="RelaySession"/>.</summary>
+internal static partial class LiveEndpoint
+{
+    public static IEndpointConventionBuilder MapLiveRelay(this IEndpointRouteBuilder endpoints) =>
+        endpoints.Map("/live", HandleAsync);
+
+    private static async Task HandleAsync(
+        HttpContext context,
+        BackendConnector backend,
+        IOptions<RelayOptions> relayOptions,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).").ConfigureAwait(false);
+            return;
+        }
+
+        if (InputFormat.TryParse(context.Request.Query, out var format) is { } error)
+        {
+            await RefuseAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        var logger = loggerFactory.CreateLogger("GeminiLiveRelay.Session");
+        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = sessionId });
+
+        // A live conversation is not a request: it must not be cut by a request timeout.
+        context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = relayOptions.Value.KeepAliveInterval,
+        }).ConfigureAwait(false);
+
+        Log.SessionStarted(logger, context.Connection.RemoteIpAddress, format.SampleRate, format.EncodingName, format.Channels);
+        var session = new RelaySession(socket, format, backend.ConnectAsync, relayOptions.Value, logger, sessionId);
+        RelayEnd end;
+        try
+        {
+            end = await session.RunAsync(lifetime.ApplicationStopping, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SessionFailed(logger, ex);
+            socket.Abort();
+            throw;
+        }
+
+        var stats = session.Stats;
+        var level = end.ToLogLevel();
+        var seconds = stats.Duration.TotalSeconds;
+        Log.SessionEnded(logger, level, end, seconds, stats.BrowserFrames,
+            stats.AudioBytesFromBrowser, stats.AudioBytesToGemini, stats.AudioBytesToBrowser, stats.AudioBytesDropped);
+    }
+
+    private static Task RefuseAsync(HttpContext context, string reason)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return context.Response.WriteAsync(reason);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3001, LogLevel.Information, "Session started from {RemoteIp}: {SampleRate} Hz {Encoding} x{Channels}", EventName = "SessionStarted")]
+        public static partial void SessionStarted(ILogger logger, System.Net.IPAddress? remoteIp, int sampleRate, string encoding, int channels);
+
+        [LoggerMessage(EventId = 3002, Message = "Session ended ({End}) after {DurationSeconds:0.0} s: {Frames} browser frames, {BytesIn} audio bytes in, {BytesToGemini} to Gemini, {BytesOut} to the browser, {BytesDropped} dropped by interruptions", EventName = "SessionEnded")]
+        public static partial void SessionEnded(ILogger logger, LogLevel level, RelayEnd end, double durationSeconds, long frames, long bytesIn, long bytesToGemini, long bytesOut, long bytesDropped);
+
+        [LoggerMessage(3003, LogLevel.Error, "Session failed", EventName = "SessionFailed")]
+        public static partial void SessionFailed(ILogger logger, Exception exception);
+    }
+}

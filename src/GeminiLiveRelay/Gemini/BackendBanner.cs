@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace GeminiLiveRelay.Gemini;
+
+/// <summary>Says at start-up which backend answers, loudly when it is the offline echo.</summary>
+internal sealed partial class BackendBanner(IOptions<GeminiOptions> options, ILogger<BackendBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var value = options.Value;
+        if (value.EffectiveBackend == GeminiBackend.Echo)
+        {
+            Log.EchoBackend(logger);
+        }
+        else
+        {
+            Log.GeminiBackend(logger, value.Model, value.BuildServiceUri().Host, value.ApiVersion);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1201, LogLevel.Warning,
+            "*** OFFLINE ECHO BACKEND *** No Gemini API key is configured, so /live answers with the built-in echo backend " +
+            "(your own voice played back), not Gemini. Set GEMINI_API_KEY to talk to the model.", EventName = "EchoBackend")]
+        public static partial void EchoBackend(ILogger logger);
+
+        [LoggerMessage(1202, LogLevel.Information, "Backend: Gemini Live, model {Model} at {Host} ({ApiVersion})", EventName = "GeminiBackend")]
+        public static partial void GeminiBackend(ILogger logger, string model, string host, string apiVersion);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace GeminiLiveRelay.Gemini;
+
+/// <summary>
+/// Opens a Gemini Live session: WebSocket connect with the key in the <c>x-goog-api-key</c> header (never in the
+/// URL), the <c>setup</c> message, then nothing else until <c>setupComplete</c>, all within <c>Gemini:SetupTimeout</c>.
+/// </summary>
+internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, ILoggerFactory loggerFactory)
+{
+    private readonly GeminiOptions _options = options.Value;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
+
+    public async Task<IGeminiSession> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var uri = _options.BuildServiceUri();
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SetupTimeout);
+
+        var client = new ClientWebSocket();
+        client.Options.SetRequestHeader("x-goog-api-key", _options.ApiKey);
+        var socket = new GeminiSocket(client);
+        try
+        {
+            try
+            {
+                await client.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException && !timeout.IsCancellationRequested)
+            {
+                throw new GeminiConnectException(GeminiConnectException.Unavailable, $"Could not reach Gemini at {uri.Host}: {ex.Message}", inner: ex);
+            }
+
+            using (var writer = new GeminiMessageWriter())
+            {
+                var setup = writer.Setup(GeminiSetupBuilder.Build(_options));
+                await client.SendAsync(setup, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            }
+
+            await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
+            Log.Connected(_logger, _options.Model, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new GeminiSession(socket, _options.Model, loggerFactory.CreateLogger<GeminiSession>());
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new GeminiConnectException(GeminiConnectException.SetupTimeout,
+                $"Gemini did not complete the session setup within {_options.SetupTimeout.TotalSeconds:0.###} s.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitForSetupCompleteAsync(GeminiSocket socket, CancellationToken cancellationToken)
+    {
+        var message = new GeminiServerMessage();
+        while (true)
+        {
+            var (json, close) = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (close is not null)
+            {
+                // A bad setup is answered by a close (1007/1008), never by a JSON error: surface its reason.
+                Log.SetupRejected(_logger, close.Code, close.Reason);
+                throw new GeminiConnectException(GeminiConnectException.Closed,
+                    $"Gemini closed the connection during setup ({close.Code}: {close.Reason}).", close);
+            }
+
+            try
+            {
+                GeminiServerMessageParser.Parse(json.Span, message);
+            }
+            catch (JsonException ex)
+            {
+                Log.UnexpectedSetupReply(_logger, ex.Message);
+                continue;
+            }
+
+            if (message.SetupComplete)
+            {
+                return;
+            }
+
+            Log.UnexpectedSetupReply(_logger, "a message other than setupComplete");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Debug, "Gemini session for {Model} ready in {ElapsedMs:0} ms", EventName = "GeminiConnected")]
+        public static partial void Connected(ILogger logger, string model, double elapsedMs);
+
+        [LoggerMessage(1002, LogLevel.Warning, "Gemini rejected the setup: {CloseCode} {CloseReason}", EventName = "GeminiSetupRejected")]
+        public static partial void SetupRejected(ILogger logger, int closeCode, string closeReason);
+
+        [LoggerMessage(1003, LogLevel.Warning, "Ignored an unexpected reply before setupComplete: {Detail}", EventName = "GeminiUnexpectedSetupReply")]
+        public static partial void UnexpectedSetupReply(ILogger logger, string detail);
+    }
+}

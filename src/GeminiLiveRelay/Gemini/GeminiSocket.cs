@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace GeminiLiveRelay.Gemini;
+
+/// <summary>
+/// Message framing over the upstream <see cref="WebSocket"/>: the service sends UTF-8 JSON in binary (or text)
+/// frames and may split one message over several frames, so bytes are accumulated to end-of-message before
+/// anything is decoded (decoding per frame would split multi-byte characters).
+/// </summary>
+internal sealed class GeminiSocket(WebSocket socket) : IDisposable
+{
+    // Setup echoes and grounding metadata can be large; anything beyond this is not a sane Live message.
+    private const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+
+    public WebSocket Socket => socket;
+
+    /// <summary>Reads one whole message; returns null with <paramref name="close"/> set when the peer closed or dropped.</summary>
+    public async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == _buffer.Length)
+            {
+                if (length >= MaxMessageBytes)
+                {
+                    return (default, new UpstreamClose(1009, "upstream message exceeds 16 MiB"));
+                }
+
+                var bigger = ArrayPool<byte>.Shared.Rent(length * 2);
+                _buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
+
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (default, UpstreamClose.Dropped(ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely
+                    ? "connection closed without a close frame"
+                    : "connection lost: " + ex.WebSocketErrorCode));
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (default, new UpstreamClose(
+                    (int?)socket.CloseStatus ?? 1005,
+                    socket.CloseStatusDescription ?? string.Empty));
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (_buffer.AsMemory(0, length), null);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        socket.Dispose();
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using GeminiLiveRelay.Browser;
+using GeminiLiveRelay.Gemini;
+
+namespace GeminiLiveRelay.Relay;
+
+// The browser edge of the pump: (1) the receive loop and (4) the send loop, plus the sink that feeds (4).
+internal sealed partial class RelaySession
+{
+    public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
+        pcm24k.Span.CopyTo(rented);
+        try
+        {
+            await _downstream.Writer.WriteAsync(
+                DownstreamItem.ForAudio(rented, pcm24k.Length, Volatile.Read(ref _generation)), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+    }
+
+    public async ValueTask OnEventAsync(GeminiEvent geminiEvent, CancellationToken cancellationToken)
+    {
+        var json = geminiEvent switch
+        {
+            InputTranscript t => BrowserEvents.Encode(new TextEvent("inputTranscript", t.Text)),
+            OutputTranscript t => BrowserEvents.Encode(new TextEvent("outputTranscript", t.Text)),
+            ModelText t => BrowserEvents.Encode(new TextEvent("text", t.Text)),
+            GenerationComplete => BrowserEvents.GenerationComplete,
+            TurnComplete => BrowserEvents.TurnComplete,
+            Interrupted => BrowserEvents.Interrupted,
+            _ => null,
+        };
+
+        if (geminiEvent is Interrupted)
+        {
+            // Audio of the interrupted turn still queued is skipped by the send loop, so this event overtakes it.
+            Interlocked.Increment(ref _generation);
+        }
+
+        if (json is not null)
+        {
+            await _downstream.Writer.WriteAsync(DownstreamItem.ForEvent(json), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues an event from outside the Gemini reader (errors); never blocks.</summary>
+    private void PostEvent(byte[] json)
+    {
+        if (!_downstream.Writer.TryWrite(DownstreamItem.ForEvent(json)))
+        {
+            Log.EventDropped(_logger, json.Length);
+        }
+    }
+
+    private async Task SendToBrowserAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in _downstream.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))
+                    {
+                        _stats.AudioBytesDropped += item.Length;
+                        continue;
+                    }
+
+                    var type = item.IsAudio ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                    await _browser.SendAsync(item.Buffer.AsMemory(0, item.Length), type, true, cancellationToken).ConfigureAwait(false);
+                    if (item.IsAudio)
+                    {
+                        _stats.AudioBytesToBrowser += item.Length;
+                    }
+                }
+                finally
+                {
+                    item.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Session over; what is still queued is released by DrainQueues.
+        }
+        catch (WebSocketException ex)
+        {
+            Log.BrowserSendFailed(_logger, ex.Message);
+        }
+    }
+
+    private async Task<RelayEnd> ReceiveFromBrowserAsync(CancellationToken cancellationToken)
+    {
+        var max = _options.MaxMessageBytes;
+        try
+        {
+            while (true)
+            {
+                // Zero-byte read first: an idle session holds no receive buffer.
+                var peek = await _browser.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    return RelayEnd.BrowserClosed;
+                }
+
+                if (peek.EndOfMessage)
+                {
+                    // An empty frame: the zero-byte read already consumed all of it.
+                    await HandleBrowserMessageAsync(peek.MessageType, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(max);
+                try
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        if (length == max)
+                        {
+                            PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big",
+                                $"Messages may be at most {max} bytes (Relay:MaxMessageBytes).")));
+                            return RelayEnd.MessageTooBig;
+                        }
+
+                        result = await _browser.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken).ConfigureAwait(false);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            return RelayEnd.BrowserClosed;
+                        }
+
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage);
+
+                    await HandleBrowserMessageAsync(result.MessageType, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RelayEnd.BrowserDisconnected;
+        }
+        catch (WebSocketException ex)
+        {
+            // A browser that vanishes without a close frame is routine (tab closed, network lost): Debug, not Error.
+            Log.BrowserDisconnected(_logger, ex.WebSocketErrorCode);
+            return RelayEnd.BrowserDisconnected;
+        }
+    }
+
+    private async ValueTask HandleBrowserMessageAsync(WebSocketMessageType type, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        _stats.BrowserFrames++;
+        if (type == WebSocketMessageType.Binary)
+        {
+            if (message.Length % _chunker.BytesPerSampleFrame != 0)
+            {
+                PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_audio_frame",
+                    $"A {_format.EncodingName} x{_format.Channels} audio frame must be a multiple of {_chunker.BytesPerSampleFrame} bytes; got {message.Length}. The frame was dropped.")));
+                return;
+            }
+
+            _stats.AudioBytesFromBrowser += message.Length;
+            _chunker.Append(message.Span);
+            await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (BrowserCommand.TryParse(message.Span, out var command) is { } error)
+        {
+            PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_message", error)));
+            return;
+        }
+
+        // Audio gathered so far belongs before this message: keep the order the browser sent.
+        await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
+        var item = command!.Type switch
+        {
+            "text" => UpstreamItem.ForText(command.Text!),
+            "activityStart" => UpstreamItem.ForSignal(ClientSignal.ActivityStart),
+            "activityEnd" => UpstreamItem.ForSignal(ClientSignal.ActivityEnd),
+            _ => UpstreamItem.ForSignal(ClientSignal.AudioStreamEnd),
+        };
+        await EnqueueUpstreamAsync(item, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushAudioAsync(bool flush, CancellationToken cancellationToken)
+    {
+        while (_chunker.TryTake(flush, out var rented, out var length))
+        {
+            await EnqueueUpstreamAsync(UpstreamItem.ForAudio(rented, length), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EnqueueUpstreamAsync(UpstreamItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Waits when full (before setup completes, or Gemini is slow): the browser's socket backs up instead
+            // of audio being dropped.
+            await _upstream.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // The session is ending; this input can no longer reach anyone.
+            item.Release();
+        }
+        catch
+        {
+            item.Release();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Net.WebSockets;
+
+namespace GeminiLiveRelay.Relay;
+
+internal sealed partial class RelaySession
+{
+    private static partial class Log
+    {
+        [LoggerMessage(2001, LogLevel.Information, "Session ready on {Backend} ({Model})", EventName = "SessionReady")]
+        public static partial void SessionReady(ILogger logger, string backend, string model);
+
+        [LoggerMessage(2002, LogLevel.Warning, "Could not open the live session ({Code}): {Detail}", EventName = "UpstreamConnectFailed")]
+        public static partial void UpstreamConnectFailed(ILogger logger, string code, string detail);
+
+        [LoggerMessage(2003, LogLevel.Information, "Gemini closed the session: {CloseCode} {CloseReason}", EventName = "UpstreamClosed")]
+        public static partial void UpstreamClosed(ILogger logger, int closeCode, string closeReason);
+
+        [LoggerMessage(2004, LogLevel.Debug, "Sending to Gemini failed: {Error}", EventName = "UpstreamSendFailed")]
+        public static partial void UpstreamSendFailed(ILogger logger, string error);
+
+        [LoggerMessage(2005, LogLevel.Debug, "Browser disconnected without a close frame ({ErrorCode})", EventName = "BrowserDisconnected")]
+        public static partial void BrowserDisconnected(ILogger logger, WebSocketError errorCode);
+
+        [LoggerMessage(2006, LogLevel.Debug, "Sending to the browser failed: {Error}", EventName = "BrowserSendFailed")]
+        public static partial void BrowserSendFailed(ILogger logger, string error);
+
+        [LoggerMessage(2007, LogLevel.Debug, "Closing the browser socket failed: {Error}", EventName = "BrowserCloseFailed")]
+        public static partial void BrowserCloseFailed(ILogger logger, string error);
+
+        [LoggerMessage(2008, LogLevel.Warning, "The browser queue is full; an event of {Length} bytes was not delivered", EventName = "BrowserEventDropped")]
+        public static partial void EventDropped(ILogger logger, int length);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using GeminiLiveRelay.Browser;
+using GeminiLiveRelay.Gemini;
+
+namespace GeminiLiveRelay.Relay;
+
+/// <summary>
+/// Pumps one browser connection to and from its own live model session.
+/// <code>
+///  browser ──(1) receive loop──► upstream queue ──(3) Gemini writer──► Gemini
+///  browser ◄──(4) send loop──── downstream queue ◄──(2) Gemini reader (this sink)── Gemini
+/// </code>
+/// (1) starts at once, so audio sent before <c>ready</c> is held (bounded) and delivered after setup. (2)+(3) run once
+/// the session is open. Whichever side ends first decides <see cref="RelayEnd"/>; the other side is cancelled and
+/// awaited within <c>Relay:CloseTimeout</c>; the browser is told why (an <c>error</c> event, then a close code).
+/// Each socket has exactly one writer: (3) for Gemini, (4) for the browser.
+/// </summary>
+internal sealed partial class RelaySession : IGeminiEventSink
+{
+    // ≥ 10 s of audio at the 20 ms minimum chunk: nothing said before setupComplete is lost.
+    private const int UpstreamCapacity = 512;
+    private const int DownstreamCapacity = 512;
+
+    private readonly WebSocket _browser;
+    private readonly InputFormat _format;
+    private readonly Func<CancellationToken, Task<IGeminiSession>> _connect;
+    private readonly RelayOptions _options;
+    private readonly ILogger _logger;
+    private readonly UpstreamAudioChunker _chunker;
+    private readonly Channel<UpstreamItem> _upstream = Channel.CreateBounded<UpstreamItem>(
+        new BoundedChannelOptions(UpstreamCapacity) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<DownstreamItem> _downstream = Channel.CreateBounded<DownstreamItem>(
+        new BoundedChannelOptions(DownstreamCapacity) { SingleReader = true });
+
+    private long _generation;
+    private RelayStats _stats;
+
+    public RelaySession(
+        WebSocket browser,
+        InputFormat format,
+        Func<CancellationToken, Task<IGeminiSession>> connect,
+        RelayOptions options,
+        ILogger logger,
+        string sessionId)
+    {
+        _browser = browser;
+        _format = format;
+        _connect = connect;
+        _options = options;
+        _logger = logger;
+        SessionId = sessionId;
+        _chunker = new UpstreamAudioChunker(
+            new Audio.InputAudioConverter(format.SampleRate, format.Encoding, format.Channels), options.MaxMessageBytes);
+    }
+
+    public string SessionId { get; }
+
+    public RelayStats Stats => _stats;
+
+    public async Task<RelayEnd> RunAsync(CancellationToken shuttingDown, CancellationToken browserAborted)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var browserCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
+        using var upstreamCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
+        var shutdown = new TaskCompletionSource<RelayEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var shutdownRegistration = shuttingDown.Register(() => shutdown.TrySetResult(RelayEnd.ShuttingDown)).ConfigureAwait(false);
+
+        var sending = SendToBrowserAsync(browserCts.Token);
+        var receiving = ReceiveFromBrowserAsync(browserCts.Token);
+        var upstream = RunUpstreamAsync(upstreamCts.Token);
+
+        var first = await Task.WhenAny(receiving, upstream, shutdown.Task).ConfigureAwait(false);
+        var end = await first.ConfigureAwait(false);
+
+        // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions).
+        _upstream.Writer.TryComplete();
+        await upstreamCts.CancelAsync().ConfigureAwait(false);
+        if (first != upstream)
+        {
+            await upstream.ConfigureAwait(false);
+        }
+
+        // Let queued events (the error that explains the end) reach the browser, then close it with the right code.
+        _downstream.Writer.TryComplete();
+        await CloseBrowserAsync(end, sending, receiving, browserCts).ConfigureAwait(false);
+        DrainQueues();
+        _stats.Duration = Stopwatch.GetElapsedTime(started);
+        return end;
+    }
+
+    private async Task CloseBrowserAsync(RelayEnd end, Task sending, Task<RelayEnd> receiving, CancellationTokenSource browserCts)
+    {
+        if (end != RelayEnd.BrowserDisconnected)
+        {
+            await WaitAsync(sending, _options.CloseTimeout).ConfigureAwait(false);
+        }
+
+        await browserCts.CancelAsync().ConfigureAwait(false);
+        await sending.ConfigureAwait(false);
+
+        var (status, reason) = end.ToClose();
+        if (_browser.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            try
+            {
+                // CloseAsync answers a browser's close, or sends ours and waits for the browser's reply.
+                await _browser.CloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                Log.BrowserCloseFailed(_logger, ex.Message);
+                _browser.Abort();
+            }
+        }
+
+        await receiving.ConfigureAwait(false);
+    }
+
+    private async Task<RelayEnd> RunUpstreamAsync(CancellationToken cancellationToken)
+    {
+        IGeminiSession session;
+        try
+        {
+            session = await _connect(cancellationToken).ConfigureAwait(false);
+        }
+        catch (GeminiConnectException ex)
+        {
+            Log.UpstreamConnectFailed(_logger, ex.Code, ex.Message);
+            PostEvent(BrowserEvents.Encode(new ErrorEvent(ex.Code, ex.Message) { CloseCode = ex.Close?.Code, CloseReason = ex.Close?.Reason }));
+            return ex.Code switch
+            {
+                GeminiConnectException.SetupTimeout => RelayEnd.SetupTimeout,
+                GeminiConnectException.Closed => RelayEnd.UpstreamClosed,
+                _ => RelayEnd.UpstreamUnavailable,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RelayEnd.BrowserDisconnected;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            PostEvent(BrowserEvents.Encode(new ReadyEvent(SessionId, session.Model, session.Backend,
+                new InputFormatInfo(_format.SampleRate, _format.EncodingName, _format.Channels))));
+            Log.SessionReady(_logger, session.Backend, session.Model);
+
+            using var pumpCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reading = session.RunAsync(this, pumpCts.Token);
+            var writing = SendToGeminiAsync(session, pumpCts.Token);
+            try
+            {
+                var first = await Task.WhenAny(reading, writing).ConfigureAwait(false);
+                if (first == writing)
+                {
+                    // The writer stops when the browser left (queue completed) or a send failed; in the latter
+                    // case the reader is about to see Gemini's close code, which is what the browser must learn.
+                    await WaitAsync(reading, _options.CloseTimeout).ConfigureAwait(false);
+                    if (!reading.IsCompletedSuccessfully)
+                    {
+                        return cancellationToken.IsCancellationRequested ? RelayEnd.BrowserDisconnected : RelayEnd.UpstreamClosed;
+                    }
+                }
+
+                var close = await reading.ConfigureAwait(false);
+                Log.UpstreamClosed(_logger, close.Code, close.Reason);
+                PostEvent(BrowserEvents.Encode(new ErrorEvent(
+                    GeminiConnectException.Closed,
+                    $"Gemini closed the session ({close.Code}{(close.Reason.Length > 0 ? ": " + close.Reason : string.Empty)}).")
+                { CloseCode = close.Code, CloseReason = close.Reason }));
+                return RelayEnd.UpstreamClosed;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return RelayEnd.BrowserDisconnected;
+            }
+            finally
+            {
+                await pumpCts.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(reading, writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task SendToGeminiAsync(IGeminiSession session, CancellationToken cancellationToken)
+    {
+        while (await _upstream.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_upstream.Reader.TryRead(out var item))
+            {
+                try
+                {
+                    if (item.Audio is not null)
+                    {
+                        await session.SendAudioAsync(item.Audio.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+                        _stats.AudioBytesToGemini += item.Length;
+                    }
+                    else if (item.Text is not null)
+                    {
+                        await session.SendTextAsync(item.Text, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (item.Signal is { } signal)
+                    {
+                        await session.SendSignalAsync(signal, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (WebSocketException ex)
+                {
+                    Log.UpstreamSendFailed(_logger, ex.Message);
+                    return;
+                }
+                finally
+                {
+                    item.Release();
+                }
+            }
+        }
+    }
+
+    private static async Task WaitAsync(Task task, TimeSpan timeout)
+    {
+        await task.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void DrainQueues()
+    {
+        while (_upstream.Reader.TryRead(out var up))
+        {
+            up.Release();
+        }
+
+        while (_downstream.Reader.TryRead(out var down))
+        {
+            down.Release();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Buffers;
+using GeminiLiveRelay.Audio;
+
+namespace GeminiLiveRelay.Relay;
+
+/// <summary>
+/// Converts browser frames to PCM16 16 kHz mono and cuts the result into 20–100 ms chunks for
+/// <c>realtimeInput.audio</c>, whatever frame size the browser uses: tiny frames are gathered (fewer, larger JSON
+/// messages), big ones are split. Less than 20 ms is held until more audio or a flush (a control message) arrives.
+/// </summary>
+internal sealed class UpstreamAudioChunker
+{
+    public const int MinChunkBytes = 16000 * 2 / 50;  // 20 ms
+    public const int MaxChunkBytes = 16000 * 2 / 10;  // 100 ms
+
+    private readonly InputAudioConverter _converter;
+    private readonly byte[] _pending;
+    private int _pendingLength;
+
+    public UpstreamAudioChunker(InputAudioConverter converter, int maxFrameBytes)
+    {
+        _converter = converter;
+        _pending = new byte[converter.MaxOutputBytes(maxFrameBytes) + MaxChunkBytes];
+    }
+
+    public int BytesPerSampleFrame => _converter.BytesPerSampleFrame;
+
+    /// <summary>Converts one browser frame (a whole number of sample frames) into the pending buffer.</summary>
+    public void Append(ReadOnlySpan<byte> frame)
+    {
+        _pendingLength += _converter.Convert(frame, _pending.AsSpan(_pendingLength));
+    }
+
+    /// <summary>Takes the next chunk to send, in a rented buffer; with <paramref name="flush"/> also a short tail.</summary>
+    public bool TryTake(bool flush, out byte[] rented, out int length)
+    {
+        if (_pendingLength == 0 || (_pendingLength < MinChunkBytes && !flush))
+        {
+            rented = [];
+            length = 0;
+            return false;
+        }
+
+        length = Math.Min(_pendingLength, MaxChunkBytes);
+        rented = ArrayPool<byte>.Shared.Rent(length);
+        _pending.AsSpan(0, length).CopyTo(rented);
+        _pending.AsSpan(length, _pendingLength - length).CopyTo(_pending);
+        _pendingLength -= length;
+        return true;
+    }
+}
