@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GeminiLiveRelay.MockGemini;
+
+/// <summary>
+/// A stand-in for Google's Gemini Live service on 127.0.0.1 (real Kestrel, real WebSockets, the real wire protocol):
+/// expects <c>setup</c> first and checks it, answers <c>setupComplete</c>, records every client message, and lets a
+/// test script the replies or misbehave on cue. Failures inside the server are rethrown by <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed partial class MockGeminiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<MockGeminiConnection> _connections = Channel.CreateUnbounded<MockGeminiConnection>();
+    private readonly List<Exception> _failures = [];
+    private readonly List<MockGeminiConnection> _all = [];
+
+    private MockGeminiServer(WebApplication app)
+    {
+        _app = app;
+    }
+
+    /// <summary>The HTTP base URL to configure as <c>Gemini:BaseUrl</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public MockSetupBehavior SetupBehavior { get; set; } = MockSetupBehavior.Complete;
+
+    /// <summary>Delay before <c>setupComplete</c>; any client message arriving meanwhile is a violation.</summary>
+    public TimeSpan SetupCompleteDelay { get; set; }
+
+    public int SetupCloseCode { get; set; } = 1007;
+
+    public string SetupCloseReason { get; set; } = "Request contains an invalid argument.";
+
+    /// <summary>Runs for every connection once setup completed, alongside the recorder; use it to script replies.</summary>
+    public Func<MockGeminiConnection, CancellationToken, Task>? Script { get; set; }
+
+    public IReadOnlyList<MockGeminiConnection> Connections
+    {
+        get
+        {
+            lock (_all)
+            {
+                return [.. _all];
+            }
+        }
+    }
+
+    public static async Task<MockGeminiServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new MockGeminiServer(app);
+        app.UseWebSockets();
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(address);
+        return server;
+    }
+
+    /// <summary>The next connection the mock accepts (in order).</summary>
+    public async Task<MockGeminiConnection> NextConnectionAsync(CancellationToken cancellationToken) =>
+        await _connections.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in Connections)
+        {
+            connection.Drop();
+        }
+
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        lock (_failures)
+        {
+            if (_failures.Count > 0)
+            {
+                throw new AggregateException("The mock Gemini server failed.", _failures);
+            }
+        }
+    }
+
+    // Accepts the path with one or two leading slashes: the JS SDK builds "//ws/...".
+    [GeneratedRegex(@"^/{1,2}ws/google\.ai\.generativelanguage\.(v[0-9a-z]+)\.GenerativeService\.BidiGenerateContent$")]
+    private static partial Regex ServicePath();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!ServicePath().IsMatch(context.Request.Path.Value ?? string.Empty))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new MockGeminiConnection(context, socket);
+        lock (_all)
+        {
+            _all.Add(connection);
+        }
+
+        _connections.Writer.TryWrite(connection);
+        try
+        {
+            await RunConnectionAsync(connection, socket, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or IOException)
+        {
+            // The client or the test dropped the connection: part of the script, not a mock failure.
+        }
+        catch (Exception ex)
+        {
+            lock (_failures)
+            {
+                _failures.Add(ex);
+            }
+        }
+        finally
+        {
+            connection.MarkEnded();
+        }
+    }
+
+    private async Task RunConnectionAsync(MockGeminiConnection connection, WebSocket socket, CancellationToken aborted)
+    {
+        var buffer = new byte[1024 * 1024];
+        var first = await ReceiveJsonAsync(connection, socket, buffer, aborted).ConfigureAwait(false);
+        if (first is null)
+        {
+            return;
+        }
+
+        if (ClientMessageValidator.ValidateSetup(first) is { } setupError)
+        {
+            connection.Violation(setupError);
+            await connection.CloseAsync(1007, "Request contains an invalid argument.", aborted).ConfigureAwait(false);
+            return;
+        }
+
+        connection.Setup = (JsonObject)first["setup"]!;
+        switch (SetupBehavior)
+        {
+            case MockSetupBehavior.NeverAnswer:
+                await RecordUntilClosedAsync(connection, socket, buffer, setupDone: null, aborted).ConfigureAwait(false);
+                return;
+            case MockSetupBehavior.Close:
+                await connection.CloseAsync(SetupCloseCode, SetupCloseReason, aborted).ConfigureAwait(false);
+                await RecordUntilClosedAsync(connection, socket, buffer, setupDone: null, aborted).ConfigureAwait(false);
+                return;
+            case MockSetupBehavior.Drop:
+                connection.Drop();
+                return;
+        }
+
+        var setupDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recording = RecordUntilClosedAsync(connection, socket, buffer, setupDone, aborted);
+        if (SetupCompleteDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(SetupCompleteDelay, aborted).ConfigureAwait(false);
+        }
+
+        await connection.SendAsync(GeminiMessages.SetupComplete(), aborted).ConfigureAwait(false);
+        setupDone.SetResult();
+        var script = Script is { } s ? s(connection, aborted) : Task.CompletedTask;
+        await Task.WhenAll(recording, script).ConfigureAwait(false);
+    }
+
+    private static async Task RecordUntilClosedAsync(
+        MockGeminiConnection connection, WebSocket socket, byte[] buffer, TaskCompletionSource? setupDone, CancellationToken aborted)
+    {
+        while (true)
+        {
+            var message = await ReceiveJsonAsync(connection, socket, buffer, aborted).ConfigureAwait(false);
+            if (message is null)
+            {
+                return;
+            }
+
+            if (setupDone is null || !setupDone.Task.IsCompleted)
+            {
+                connection.Violation("a message was sent before setupComplete: " + message.ToJsonString());
+            }
+
+            if (ClientMessageValidator.ValidateMessage(message, out var audio) is { } error)
+            {
+                connection.Violation(error);
+            }
+
+            connection.Record(message, audio);
+        }
+    }
+
+    private static async Task<JsonObject?> ReceiveJsonAsync(MockGeminiConnection connection, WebSocket socket, byte[] buffer, CancellationToken aborted)
+    {
+        var length = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            if (length == buffer.Length)
+            {
+                connection.Violation("a client message exceeded 1 MiB");
+                await connection.CloseAsync(1009, "message too big", aborted).ConfigureAwait(false);
+                return null;
+            }
+
+            result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), aborted).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                connection.ClientCloseStatus = result.CloseStatus;
+                if (socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, aborted).ConfigureAwait(false);
+                }
+
+                return null;
+            }
+
+            length += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        if (result.MessageType != WebSocketMessageType.Text)
+        {
+            connection.Violation("client messages must be text frames (every official SDK sends text)");
+        }
+
+        try
+        {
+            return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, length)) as JsonObject
+                ?? throw new JsonException("not an object");
+        }
+        catch (JsonException ex)
+        {
+            connection.Violation("invalid JSON: " + ex.Message);
+            await connection.CloseAsync(1007, "Invalid JSON payload received.", aborted).ConfigureAwait(false);
+            return null;
+        }
+    }
+}

@@ -1,2 +1,0 @@
-namespace GeminiLiveRelay.MockGemini;
-internal static class Placeholder;
