@@ -18,15 +18,15 @@ internal static partial class LiveEndpoint
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            await RefuseAsync(context, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).").ConfigureAwait(false);
-            return;
-        }
-
         if (InputFormat.TryParse(context.Request.Query, out var format) is { } error)
         {
             await RefuseAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).").ConfigureAwait(false);
             return;
         }
 

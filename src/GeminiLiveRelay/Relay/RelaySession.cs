@@ -63,13 +63,17 @@ internal sealed partial class RelaySession : IGeminiEventSink
     public async Task<RelayEnd> RunAsync(CancellationToken shuttingDown, CancellationToken browserAborted)
     {
         var started = Stopwatch.GetTimestamp();
-        using var browserCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
+
+        // Separate scopes: cancelling a pending WebSocket receive or send aborts the socket, so the browser loops
+        // are only cancelled once the close handshake is done or has timed out.
+        using var sendCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
+        using var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
         using var upstreamCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
         var shutdown = new TaskCompletionSource<RelayEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var shutdownRegistration = shuttingDown.Register(() => shutdown.TrySetResult(RelayEnd.ShuttingDown)).ConfigureAwait(false);
 
-        var sending = SendToBrowserAsync(browserCts.Token);
-        var receiving = ReceiveFromBrowserAsync(browserCts.Token);
+        var sending = SendToBrowserAsync(sendCts.Token);
+        var receiving = ReceiveFromBrowserAsync(receiveCts.Token);
         var upstream = RunUpstreamAsync(upstreamCts.Token);
 
         var first = await Task.WhenAny(receiving, upstream, shutdown.Task).ConfigureAwait(false);
@@ -78,27 +82,25 @@ internal sealed partial class RelaySession : IGeminiEventSink
         // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions).
         _upstream.Writer.TryComplete();
         await upstreamCts.CancelAsync().ConfigureAwait(false);
-        if (first != upstream)
-        {
-            await upstream.ConfigureAwait(false);
-        }
+        await upstream.ConfigureAwait(false);
 
         // Let queued events (the error that explains the end) reach the browser, then close it with the right code.
         _downstream.Writer.TryComplete();
-        await CloseBrowserAsync(end, sending, receiving, browserCts).ConfigureAwait(false);
+        await CloseBrowserAsync(end, sending, sendCts, receiving, receiveCts).ConfigureAwait(false);
         DrainQueues();
         _stats.Duration = Stopwatch.GetElapsedTime(started);
         return end;
     }
 
-    private async Task CloseBrowserAsync(RelayEnd end, Task sending, Task<RelayEnd> receiving, CancellationTokenSource browserCts)
+    private async Task CloseBrowserAsync(
+        RelayEnd end, Task sending, CancellationTokenSource sendCts, Task<RelayEnd> receiving, CancellationTokenSource receiveCts)
     {
         if (end != RelayEnd.BrowserDisconnected)
         {
             await WaitAsync(sending, _options.CloseTimeout).ConfigureAwait(false);
         }
 
-        await browserCts.CancelAsync().ConfigureAwait(false);
+        await sendCts.CancelAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
 
         var (status, reason) = end.ToClose();
@@ -107,16 +109,22 @@ internal sealed partial class RelaySession : IGeminiEventSink
             using var timeout = new CancellationTokenSource(_options.CloseTimeout);
             try
             {
-                // CloseAsync answers a browser's close, or sends ours and waits for the browser's reply.
-                await _browser.CloseAsync(status, reason, timeout.Token).ConfigureAwait(false);
+                // Our close frame; the receive loop sees the browser's reply (or already saw its close).
+                await _browser.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
                 Log.BrowserCloseFailed(_logger, ex.Message);
-                _browser.Abort();
             }
         }
 
+        await WaitAsync(receiving, _options.CloseTimeout).ConfigureAwait(false);
+        if (!receiving.IsCompleted)
+        {
+            Log.BrowserCloseFailed(_logger, "no close reply within Relay:CloseTimeout");
+        }
+
+        await receiveCts.CancelAsync().ConfigureAwait(false);
         await receiving.ConfigureAwait(false);
     }
 
