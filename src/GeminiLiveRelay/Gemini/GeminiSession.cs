@@ -15,7 +15,9 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly GeminiMessageWriter _writer = new();
     private readonly GeminiServerMessage _message = new();
+    private readonly TaskCompletionSource _readerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+    private int _readerStarted;
 
     public string Backend => "gemini";
 
@@ -33,6 +35,19 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
     public async Task<UpstreamClose> RunAsync(IGeminiEventSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        Volatile.Write(ref _readerStarted, 1);
+        try
+        {
+            return await ReadUntilClosedAsync(sink, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _readerExited.TrySetResult();
+        }
+    }
+
+    private async Task<UpstreamClose> ReadUntilClosedAsync(IGeminiEventSink sink, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var (json, close) = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -71,6 +86,12 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
             if (socket.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await socket.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client left", timeout.Token).ConfigureAwait(false);
+            }
+
+            // The reader receives Gemini's close reply; only then is the socket released (bounded).
+            if (Volatile.Read(ref _readerStarted) == 1)
+            {
+                await _readerExited.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)

@@ -36,6 +36,7 @@ internal sealed partial class RelaySession : IGeminiEventSink
         new BoundedChannelOptions(DownstreamCapacity) { SingleReader = true });
 
     private long _generation;
+    private int _connected;
     private RelayStats _stats;
 
     public RelaySession(
@@ -74,13 +75,21 @@ internal sealed partial class RelaySession : IGeminiEventSink
 
         var sending = SendToBrowserAsync(sendCts.Token);
         var receiving = ReceiveFromBrowserAsync(receiveCts.Token);
-        var upstream = RunUpstreamAsync(upstreamCts.Token);
+        var stopUpstream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upstream = RunUpstreamAsync(stopUpstream.Task, upstreamCts.Token);
 
         var first = await Task.WhenAny(receiving, upstream, shutdown.Task).ConfigureAwait(false);
         var end = await first.ConfigureAwait(false);
 
         // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions).
         _upstream.Writer.TryComplete();
+        stopUpstream.TrySetResult();
+        if (Volatile.Read(ref _connected) == 0)
+        {
+            await upstreamCts.CancelAsync().ConfigureAwait(false); // still connecting: just abandon it
+        }
+
+        await WaitAsync(upstream, _options.CloseTimeout * 2).ConfigureAwait(false);
         await upstreamCts.CancelAsync().ConfigureAwait(false);
         await upstream.ConfigureAwait(false);
 
@@ -128,7 +137,9 @@ internal sealed partial class RelaySession : IGeminiEventSink
         await receiving.ConfigureAwait(false);
     }
 
-    private async Task<RelayEnd> RunUpstreamAsync(CancellationToken cancellationToken)
+    /// <param name="stop">Graceful stop (the session ends for another reason): close Gemini with a close frame.</param>
+    /// <param name="cancellationToken">Hard stop: aborts the connect or the upstream socket.</param>
+    private async Task<RelayEnd> RunUpstreamAsync(Task stop, CancellationToken cancellationToken)
     {
         IGeminiSession session;
         try
@@ -151,6 +162,7 @@ internal sealed partial class RelaySession : IGeminiEventSink
             return RelayEnd.BrowserDisconnected;
         }
 
+        Volatile.Write(ref _connected, 1);
         await using (session.ConfigureAwait(false))
         {
             PostEvent(BrowserEvents.Encode(new ReadyEvent(SessionId, session.Model, session.Backend,
@@ -162,15 +174,22 @@ internal sealed partial class RelaySession : IGeminiEventSink
             var writing = SendToGeminiAsync(session, pumpCts.Token);
             try
             {
-                var first = await Task.WhenAny(reading, writing).ConfigureAwait(false);
+                var first = await Task.WhenAny(reading, writing, stop).ConfigureAwait(false);
+                if (first != reading && stop.IsCompleted)
+                {
+                    // The browser side ended: send what it said before leaving, then close Gemini with a close
+                    // frame (DisposeAsync) rather than cancelling the reader, which would abort the socket.
+                    await WaitAsync(writing, _options.CloseTimeout).ConfigureAwait(false);
+                    return RelayEnd.BrowserDisconnected;
+                }
+
                 if (first == writing)
                 {
-                    // The writer stops when the browser left (queue completed) or a send failed; in the latter
-                    // case the reader is about to see Gemini's close code, which is what the browser must learn.
+                    // A send failed: the reader is about to see Gemini's close code, which the browser must learn.
                     await WaitAsync(reading, _options.CloseTimeout).ConfigureAwait(false);
                     if (!reading.IsCompletedSuccessfully)
                     {
-                        return cancellationToken.IsCancellationRequested ? RelayEnd.BrowserDisconnected : RelayEnd.UpstreamClosed;
+                        return RelayEnd.UpstreamClosed;
                     }
                 }
 
@@ -188,6 +207,8 @@ internal sealed partial class RelaySession : IGeminiEventSink
             }
             finally
             {
+                // DisposeAsync (end of the using) closes the socket; the reader sees that close and returns.
+                await session.DisposeAsync().ConfigureAwait(false);
                 await pumpCts.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(reading, writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
