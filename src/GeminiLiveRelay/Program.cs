@@ -1,6 +1,7 @@
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
 using GeminiLiveRelay.Relay;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -12,10 +13,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 // Logging: Serilog, configured from the "Serilog" section; every line of a session carries its SessionId.
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .ReadFrom.Services(services)
-    .Enrich.FromLogContext());
+// The static Log.Logger is left alone: each host (several run side by side in the tests) keeps its own pipeline.
+builder.Services.AddSerilog(
+    (services, logger) => logger
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext(),
+    preserveStaticLogger: true);
 
 // The live model behind /live (Gemini or the offline echo), and the relay itself.
 builder.Services.AddGeminiLive();
@@ -23,13 +27,22 @@ builder.Services.AddRelay();
 
 var app = builder.Build();
 
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();
 app.MapLiveRelay();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (OptionsValidationException ex)
+{
+    // The host has logged the details; end with the fix-it sentences alone and a failing exit code.
+    Console.Error.WriteLine("Invalid configuration: " + string.Join(" ", ex.Failures));
+    Environment.ExitCode = 1;
+}
 
 /// <summary>The entry point, public for <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

@@ -25,8 +25,8 @@ internal sealed partial class BackendBanner(IOptions<GeminiOptions> options, ILo
     private static partial class Log
     {
         [LoggerMessage(1201, LogLevel.Warning,
-            "*** OFFLINE ECHO BACKEND *** No Gemini API key is configured, so /live answers with the built-in echo backend " +
-            "(your own voice played back), not Gemini. Set GEMINI_API_KEY to talk to the model.", EventName = "EchoBackend")]
+            "*** OFFLINE ECHO BACKEND *** /live answers with the built-in echo backend (your own voice played back), " +
+            "NOT Gemini. Set GEMINI_API_KEY (and leave Gemini:Backend empty) to talk to the model.", EventName = "EchoBackend")]
         public static partial void EchoBackend(ILogger logger);
 
         [LoggerMessage(1202, LogLevel.Information, "Backend: Gemini Live, model {Model} at {Host} ({ApiVersion})", EventName = "GeminiBackend")]

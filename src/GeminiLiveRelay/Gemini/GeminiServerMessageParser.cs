@@ -191,7 +191,7 @@ internal static class GeminiServerMessageParser
             if (reader.ValueTextEquals("mimeType"u8))
             {
                 reader.Read();
-                isAudio = reader.TokenType == JsonTokenType.String && reader.ValueSpan.StartsWith("audio/"u8);
+                isAudio = reader.TokenType == JsonTokenType.String && IsAudioMimeType(ref reader);
             }
             else if (reader.ValueTextEquals("data"u8))
             {
@@ -208,6 +208,19 @@ internal static class GeminiServerMessageParser
         {
             message.CommitAudio(decoded);
         }
+    }
+
+    private static bool IsAudioMimeType(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.StartsWith("audio/"u8);
+        }
+
+        // "audio\/pcm" is valid JSON for "audio/pcm": compare the unescaped value (mime types are short).
+        Span<byte> unescaped = stackalloc byte[64];
+        return reader.ValueSpan.Length <= unescaped.Length &&
+               unescaped[..reader.CopyString(unescaped)].StartsWith("audio/"u8);
     }
 
     private static int DecodeBase64(ref Utf8JsonReader reader, GeminiServerMessage message)

@@ -43,6 +43,8 @@ public sealed class LiveEndpointTests
         var connection = mock.Connections.Single();
         Assert.Empty(connection.Violations);
         var received = connection.ReceivedAudio();
+        var wav = WavDiagnostics.Load(WavDiagnostics.Save($"mock-received-{encoding}", received, 16000));
+        Assert.Equal((16000, 16, 1), (wav.Format.SampleRate, wav.Format.BitsPerSample, wav.Format.Channels));
         var inputSamples = input.Length / bytesPerSample;
         Assert.InRange(received.Length / 2, (inputSamples / 3) - 320, (inputSamples / 3) + 320);
         Assert.Equal(440, TestAudio.DominantFrequency(received, 16000));

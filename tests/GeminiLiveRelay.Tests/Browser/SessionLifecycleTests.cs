@@ -156,7 +156,12 @@ public sealed class SessionLifecycleTests
     {
         while (!relay.Logs.Events.Any(e => e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains(eventName, StringComparison.Ordinal)))
         {
-            await Task.Delay(20, ct);
+            if (ct.IsCancellationRequested)
+            {
+                Assert.Fail(string.Join("\n", relay.Logs.Events.Select(e => e.RenderMessage() + " " + string.Join(",", e.Properties.Keys))));
+            }
+
+            await Task.Delay(20, CancellationToken.None);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,7 +37,9 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(0);
+        // Listen options rather than UseKestrel(0): the port overload rewrites the server addresses after the
+        // host is built, which races with the app's own start (InvalidOperationException under load).
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
     public LogCapture Logs { get; } = new();
