@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Tests.Infrastructure;
 using System.Buffers.Binary;
 using GeminiLiveRelay.Audio;
 using Xunit.Abstractions;
@@ -180,18 +181,7 @@ public sealed class InputAudioConverterTests(ITestOutputHelper output)
         var converter = new InputAudioConverter(rate, encoding, channels);
         var input = Encode(AudioSignals.Noise(rate / 50, seed: 6), encoding, channels);
         var result = new byte[converter.MaxOutputBytes(input.Length)];
-        for (var i = 0; i < 100; i++)
-        {
-            converter.Convert(input, result);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            converter.Convert(input, result);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyState(() => converter.Convert(input, result)));
     }
 
     private static byte[] Encode(float[] mono, SampleEncoding encoding, int channels)

@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Tests.Infrastructure;
 using GeminiLiveRelay.Audio;
 using Xunit.Abstractions;
 
@@ -111,18 +112,7 @@ public sealed class ResamplerStreamingTests(ITestOutputHelper output)
         var resampler = new PolyphaseResampler(inputRate, outputRate);
         var input = AudioSignals.Noise(frameSamples, seed: 4);
         var scratch = new float[resampler.MaxOutputSamples(frameSamples)];
-        for (var i = 0; i < 100; i++)
-        {
-            resampler.Process(input, scratch);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
-        {
-            resampler.Process(input, scratch);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyState(() => resampler.Process(input, scratch)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -168,21 +169,10 @@ public sealed class GeminiMessageWriterTests
         using var writer = new GeminiMessageWriter();
         var pcm = new byte[640]; // 20 ms at 16 kHz
         new Random(23).NextBytes(pcm);
-        for (var i = 0; i < 200; i++)
-        {
-            _ = writer.Audio(pcm);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var length = 0;
-        for (var i = 0; i < 100; i++)
-        {
-            length += writer.Audio(pcm).Length;
-        }
+        var allocated = Allocations.SteadyState(() => length = writer.Audio(pcm).Length);
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.True(length > 100 * 640, "the writer produced nothing");
+        Assert.True(length > 640, "the writer produced nothing");
         Assert.Equal(0, allocated);
     }
 

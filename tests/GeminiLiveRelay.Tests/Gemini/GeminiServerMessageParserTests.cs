@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using GeminiLiveRelay.Gemini;
@@ -377,18 +378,7 @@ public sealed class GeminiServerMessageParserTests
     {
         var json = Encoding.UTF8.GetBytes(GeminiMessages.Audio(Bytes(1920, seed: 13))); // 40 ms at 24 kHz
         var message = new GeminiServerMessage();
-        for (var i = 0; i < 200; i++)
-        {
-            GeminiServerMessageParser.Parse(json, message);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
-        {
-            GeminiServerMessageParser.Parse(json, message);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.SteadyState(() => GeminiServerMessageParser.Parse(json, message));
 
         Assert.Equal(1920, message.Audio.Length); // it really parsed
         Assert.Equal(0, allocated);
