@@ -1,0 +1,176 @@
+using System.Text.Json;
+using GeminiLiveRelay.MockGemini;
+using GeminiLiveRelay.Tests.Audio;
+using GeminiLiveRelay.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace GeminiLiveRelay.Tests.BrowserClient;
+
+/// <summary>
+/// The bundled page in real headless Chromium, with a fake microphone playing a 440 Hz tone, against the relay and
+/// the mock Gemini server. Headless Chromium has no sound card, so its default AudioContext runs at 44.1 kHz.
+/// </summary>
+public sealed class BrowserClientTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    private const int OutputRate = 24000;
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?sampleRate=48000")] // the test-only switch that forces a 48 kHz capture context
+    public async Task Conversation_MicToneReachesGemini_ReplyIsPlayedInFull_TranscriptsShown(string pageQuery)
+    {
+        using var timeout = TestTimeout.Create(60);
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        var reply = AudioSignals.ToPcm16Bytes(AudioSignals.Sine(OutputRate, 660, 0.3, OutputRate)); // 1 s
+        mock.Script = async (connection, token) =>
+        {
+            await connection.WaitUntilAsync(c => c.ReceivedAudio().Length >= 16000 * 2, token); // 1 s of mic audio
+            await connection.SendAsync(GeminiMessages.InputTranscript("Is this "), token);
+            await connection.SendAsync(GeminiMessages.InputTranscript("a tone?"), token);
+            for (var offset = 0; offset < reply.Length; offset += 1920)
+            {
+                await connection.SendAsync(GeminiMessages.Audio(reply.AsSpan(offset, Math.Min(1920, reply.Length - offset))), token);
+            }
+
+            await connection.SendAsync(GeminiMessages.OutputTranscript("Yes, "), token);
+            await connection.SendAsync(GeminiMessages.OutputTranscript("an A."), token);
+            await connection.SendAsync(GeminiMessages.GenerationComplete(), token);
+            await connection.SendAsync(GeminiMessages.TurnComplete(), token);
+        };
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var page = await PageSession.OpenAsync(chromium.Browser, relay.HttpUri("/" + pageQuery));
+
+        await page.ByTestId("start").ClickAsync();
+        await Assertions.Expect(page.ByTestId("backend")).ToHaveTextAsync("gemini");
+        await page.WaitForStatsAsync($"s.samplesPlayed >= {reply.Length / 2}");
+        await Assertions.Expect(page.ByTestId("transcript")).ToContainTextAsync("Is this a tone?");
+        await Assertions.Expect(page.ByTestId("transcript")).ToContainTextAsync("Yes, an A.");
+
+        var stats = await page.StatsAsync();
+        var connection = mock.Connections.Single();
+        var received = connection.ReceivedAudio();
+        WavDiagnostics.Save($"page-mic-at-gemini{pageQuery.Replace('?', '-').Replace('=', '-')}", received, 16000);
+        Assert.Empty(connection.Violations);
+        Assert.Equal(ChromiumFixture.ToneHz, TestAudio.DominantFrequency(received[(received.Length / 4 * 2)..], 16000));
+        Assert.Equal(reply.Length / 2, stats.GetProperty("samplesPlayed").GetInt32()); // all of it, once
+        Assert.Equal(0, stats.GetProperty("underruns").GetInt32());
+        Assert.Equal(reply.Length, stats.GetProperty("audioBytesReceived").GetInt32());
+        var rate = stats.GetProperty("captureSampleRate").GetInt32();
+        if (pageQuery.Length > 0)
+        {
+            Assert.Equal(48000, rate);
+        }
+        else
+        {
+            Assert.Contains(rate, new[] { 44100, 48000 });
+        }
+
+        // 20–40 ms per frame: samples per frame between 0.02 and 0.04 of the rate.
+        var perFrame = stats.GetProperty("samplesCaptured").GetDouble() / stats.GetProperty("framesSent").GetDouble();
+        Assert.InRange(perFrame / rate, 0.02, 0.04);
+        Assert.Equal(2, await page.Page.Locator("[data-testid=transcript] li").CountAsync()); // chunks merged per speaker
+        await Assertions.Expect(page.Page.GetByTestId("ttfa")).ToHaveCountAsync(1);
+        Assert.Empty(page.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Interrupted_FlushesPlaybackWithin100ms_AndDiscardsTheQueuedAudio()
+    {
+        using var timeout = TestTimeout.Create(60);
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var page = await PageSession.OpenAsync(chromium.Browser, relay.HttpUri("/"));
+        await page.ByTestId("start").ClickAsync();
+        var connection = await mock.NextConnectionAsync(ct);
+        await Assertions.Expect(page.ByTestId("backend")).ToHaveTextAsync("gemini");
+
+        // 5 s of speech, delivered much faster than real time, as the service does.
+        var longReply = AudioSignals.ToPcm16Bytes(AudioSignals.Sine(OutputRate, 500, 0.3, OutputRate * 5));
+        for (var offset = 0; offset < longReply.Length; offset += 1920)
+        {
+            await connection.SendAsync(GeminiMessages.Audio(longReply.AsSpan(offset, 1920)), ct);
+        }
+
+        await page.WaitForStatsAsync("s.samplesPlayed >= 4800"); // 200 ms into the answer
+        await page.Page.EvaluateAsync("""
+            () => {
+              const w = window.__watch = { changes: [], interruptedAt: 0 };
+              let last = -1;
+              w.timer = setInterval(() => {
+                const s = window.liveRelayStats;
+                const now = performance.now();
+                if (s.interruptions > 0 && !w.interruptedAt) w.interruptedAt = now;
+                if (s.samplesPlayed !== last) { w.changes.push(now); last = s.samplesPlayed; }
+              }, 2);
+            }
+            """);
+        await connection.SendAsync(GeminiMessages.Interrupted(), ct);
+        await connection.SendAsync(GeminiMessages.TurnComplete(), ct);
+        await page.WaitForStatsAsync("s.flushes === 1 && s.bufferedSamples === 0");
+        await Task.Delay(400, ct);
+        var watch = await page.Page.EvaluateAsync<JsonElement>("() => { clearInterval(window.__watch.timer); return window.__watch; }");
+
+        var interruptedAt = watch.GetProperty("interruptedAt").GetDouble();
+        var lastChange = watch.GetProperty("changes").EnumerateArray().Last().GetDouble();
+        Assert.True(interruptedAt > 0, "the page never saw the interruption");
+        Assert.InRange(lastChange - interruptedAt, -1000, 100);
+        var stats = await page.StatsAsync();
+        var played = stats.GetProperty("samplesPlayed").GetInt32();
+        var discarded = stats.GetProperty("samplesDiscarded").GetInt32();
+        Assert.InRange(played, 4800, OutputRate * 2); // stopped well before the end of the 5 s
+        Assert.Equal(longReply.Length / 2, played + discarded); // nothing lost without account, nothing played twice
+
+        // The next turn plays normally.
+        var next = AudioSignals.ToPcm16Bytes(AudioSignals.Sine(OutputRate, 700, 0.3, OutputRate / 2));
+        for (var offset = 0; offset < next.Length; offset += 1920)
+        {
+            await connection.SendAsync(GeminiMessages.Audio(next.AsSpan(offset, Math.Min(1920, next.Length - offset))), ct);
+        }
+
+        await connection.SendAsync(GeminiMessages.TurnComplete(), ct);
+        await page.WaitForStatsAsync($"s.samplesPlayed === {played + (next.Length / 2)}");
+        Assert.Empty(page.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task TypedMessage_ReachesGeminiAsATextTurn()
+    {
+        using var timeout = TestTimeout.Create(60);
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var page = await PageSession.OpenAsync(chromium.Browser, relay.HttpUri("/"));
+        await page.ByTestId("start").ClickAsync();
+        await Assertions.Expect(page.ByTestId("backend")).ToHaveTextAsync("gemini");
+
+        await page.ByTestId("text-input").FillAsync("What's the weather like?");
+        await page.ByTestId("text-input").PressAsync("Enter");
+        var connection = mock.Connections.Single();
+        await connection.WaitUntilAsync(c => c.Messages.Any(m => (string?)m["realtimeInput"]?["text"] == "What's the weather like?"), ct);
+
+        await Assertions.Expect(page.ByTestId("transcript")).ToContainTextAsync("What's the weather like?");
+        await Assertions.Expect(page.ByTestId("text-input")).ToHaveValueAsync(string.Empty);
+        Assert.Empty(page.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task UpstreamFailure_ShowsTheRelaysErrorOnThePage()
+    {
+        using var timeout = TestTimeout.Create(60);
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        mock.SetupBehavior = MockSetupBehavior.Close;
+        mock.SetupCloseCode = 1008;
+        mock.SetupCloseReason = "models/gemini-x is not found for API version v1";
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var page = await PageSession.OpenAsync(chromium.Browser, relay.HttpUri("/"));
+
+        await page.ByTestId("start").ClickAsync();
+
+        await Assertions.Expect(page.ByTestId("status")).ToContainTextAsync("models/gemini-x is not found");
+        await Assertions.Expect(page.ByTestId("start")).ToBeEnabledAsync();
+        Assert.Empty(page.ConsoleErrors);
+    }
+}
