@@ -36,6 +36,12 @@ export class MicCapture extends EventTarget {
   }
 
   async #start() {
+    // Created and resumed before the first await, while the click's user activation still counts: Safari and
+    // iOS start contexts suspended and only let a gesture resume them.
+    this.#context = this.forcedSampleRate
+      ? new AudioContext({ sampleRate: this.forcedSampleRate })
+      : new AudioContext();
+    const resumed = this.#context.resume();
     this.#stream = await navigator.mediaDevices.getUserMedia({
       audio: {
         echoCancellation: true,
@@ -44,12 +50,7 @@ export class MicCapture extends EventTarget {
         channelCount: 1,
       },
     });
-    this.#context = this.forcedSampleRate
-      ? new AudioContext({ sampleRate: this.forcedSampleRate })
-      : new AudioContext();
-    if (this.#context.state === 'suspended') {
-      await this.#context.resume();
-    }
+    await resumed;
 
     await this.#context.audioWorklet.addModule(new URL('../worklets/capture-processor.js', import.meta.url));
     const source = this.#context.createMediaStreamSource(this.#stream);

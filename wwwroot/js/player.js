@@ -16,11 +16,9 @@ export class Player extends EventTarget {
   }
 
   async start({ prerollMs = 80 } = {}) {
+    // Resumed before the first await, inside the user's click (Safari/iOS start contexts suspended).
     this.#context = new AudioContext({ sampleRate: OUTPUT_SAMPLE_RATE, latencyHint: 'interactive' });
-    if (this.#context.state === 'suspended') {
-      await this.#context.resume();
-    }
-
+    const resumed = this.#context.resume();
     await this.#context.audioWorklet.addModule(new URL('../worklets/playback-processor.js', import.meta.url));
     this.#node = new AudioWorkletNode(this.#context, 'playback-processor', {
       numberOfInputs: 0,
@@ -36,6 +34,7 @@ export class Player extends EventTarget {
       }
     };
     this.#node.connect(this.#context.destination);
+    await resumed;
   }
 
   /** Resumes a suspended context; call from a user gesture. */

@@ -173,4 +173,29 @@ public sealed class BrowserClientTests(ChromiumFixture chromium) : IClassFixture
         await Assertions.Expect(page.ByTestId("start")).ToBeEnabledAsync();
         Assert.Empty(page.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task Mute_SendsAudioStreamEnd_AndStopsTheAudio_UnmuteResumesIt()
+    {
+        using var timeout = TestTimeout.Create(60);
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var page = await PageSession.OpenAsync(chromium.Browser, relay.HttpUri("/"));
+        await page.ByTestId("start").ClickAsync();
+        var connection = await mock.NextConnectionAsync(ct);
+        await connection.WaitUntilAsync(c => c.AudioMessageCount > 10, ct);
+
+        await page.ByTestId("mute").ClickAsync();
+        await connection.WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["audioStreamEnd"] is not null), ct);
+        var framesAtMute = await page.StatAsync("framesSent");
+        await Task.Delay(300, ct);
+        var framesWhileMuted = await page.StatAsync("framesSent");
+        await Assertions.Expect(page.ByTestId("mute")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.ByTestId("mute").ClickAsync();
+        await page.WaitForStatsAsync($"s.framesSent > {framesWhileMuted + 5}");
+
+        Assert.Equal(framesAtMute, framesWhileMuted);
+        Assert.Empty(page.ConsoleErrors);
+    }
 }
