@@ -1,6 +1,7 @@
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
 using GeminiLiveRelay.Relay;
+using GeminiLiveRelay.Tools;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -21,8 +22,9 @@ builder.Services.AddSerilog(
         .Enrich.FromLogContext(),
     preserveStaticLogger: true);
 
-// The live model behind /live (Gemini or the offline echo), and the relay itself.
+// The live model behind /live (Gemini or the offline echo), its server-side tools, and the relay itself.
 builder.Services.AddGeminiLive();
+builder.Services.AddLiveTools();
 builder.Services.AddRelay();
 
 var app = builder.Build();

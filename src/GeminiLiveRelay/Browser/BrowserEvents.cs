@@ -33,6 +33,55 @@ internal sealed record ErrorEvent(string Code, string Message)
 
 internal sealed record SignalEvent(string Type);
 
+/// <summary>A non-fatal notice, e.g. camera frames dropped by the rate limit (sent once per session per kind).</summary>
+internal sealed record WarningEvent(string Code, string Message)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "warning";
+}
+
+internal sealed record ToolCallEvent(string Id, string Name, JsonElement Args)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "toolCall";
+}
+
+internal sealed record ToolResultEvent(string Id, string Name, bool Ok, double DurationMs)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "toolResult";
+
+    public string? Error { get; init; }
+
+    /// <summary>True when Gemini cancelled the call (toolCallCancellation): nothing was sent for it.</summary>
+    public bool? Cancelled { get; init; }
+}
+
+internal sealed record UsageEvent(
+    long PromptTokenCount,
+    long ResponseTokenCount,
+    long TotalTokenCount,
+    IReadOnlyDictionary<string, long> PromptTokensByModality,
+    IReadOnlyDictionary<string, long> ResponseTokensByModality)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "usage";
+
+    public long? ThoughtsTokenCount { get; init; }
+
+    public long? CachedContentTokenCount { get; init; }
+
+    public long? ToolUsePromptTokenCount { get; init; }
+}
+
+internal sealed record GroundingEvent(IReadOnlyList<GroundingSourceInfo> Sources, IReadOnlyList<string> Queries)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "grounding";
+}
+
+internal sealed record GroundingSourceInfo(string? Title, string Uri);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -41,6 +90,11 @@ internal sealed record SignalEvent(string Type);
 [JsonSerializable(typeof(ErrorEvent))]
 [JsonSerializable(typeof(SignalEvent))]
 [JsonSerializable(typeof(BrowserCommand))]
+[JsonSerializable(typeof(WarningEvent))]
+[JsonSerializable(typeof(ToolCallEvent))]
+[JsonSerializable(typeof(ToolResultEvent))]
+[JsonSerializable(typeof(UsageEvent))]
+[JsonSerializable(typeof(GroundingEvent))]
 internal sealed partial class BrowserJsonContext : JsonSerializerContext;
 
 /// <summary>Encodes events to UTF-8 JSON; the flag events are encoded once.</summary>
@@ -57,4 +111,14 @@ internal static class BrowserEvents
     public static byte[] Encode(ErrorEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ErrorEvent);
 
     public static byte[] Encode(SignalEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.SignalEvent);
+
+    public static byte[] Encode(WarningEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.WarningEvent);
+
+    public static byte[] Encode(ToolCallEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ToolCallEvent);
+
+    public static byte[] Encode(ToolResultEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ToolResultEvent);
+
+    public static byte[] Encode(UsageEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.UsageEvent);
+
+    public static byte[] Encode(GroundingEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.GroundingEvent);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using GeminiLiveRelay.Relay;
 using Microsoft.AspNetCore.Http.Timeouts;
+using GeminiLiveRelay.Gemini;
 using Microsoft.Extensions.Options;
 
 namespace GeminiLiveRelay.Browser;
@@ -14,11 +15,15 @@ internal static partial class LiveEndpoint
     private static async Task HandleAsync(
         HttpContext context,
         BackendConnector backend,
+        ToolSet tools,
         IOptions<RelayOptions> relayOptions,
+        IOptions<GeminiOptions> geminiOptions,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
-        if (InputFormat.TryParse(context.Request.Query, out var format) is { } error)
+        var request = LiveSessionRequest.Default;
+        if ((InputFormat.TryParse(context.Request.Query, out var format)
+             ?? SessionQuery.Parse(context.Request.Query, geminiOptions.Value, relayOptions.Value, out request)) is { } error)
         {
             await RefuseAsync(context, error).ConfigureAwait(false);
             return;
@@ -42,7 +47,9 @@ internal static partial class LiveEndpoint
         }).ConfigureAwait(false);
 
         Log.SessionStarted(logger, context.Connection.RemoteIpAddress, format.SampleRate, format.EncodingName, format.Channels);
-        var session = new RelaySession(socket, format, backend.ConnectAsync, relayOptions.Value, logger, sessionId);
+        var setup = new RelaySessionSetup(sessionId, format, relayOptions.Value, request.ManualActivity ?? geminiOptions.Value.AutomaticActivityDetection == false,
+            tools.Declarations.Count > 0 ? tools : null);
+        using var session = new RelaySession(socket, setup, ct => backend.ConnectAsync(request, ct), logger);
         RelayEnd end;
         try
         {
@@ -60,6 +67,8 @@ internal static partial class LiveEndpoint
         var seconds = stats.Duration.TotalSeconds;
         Log.SessionEnded(logger, level, end, seconds, stats.BrowserFrames,
             stats.AudioBytesFromBrowser, stats.AudioBytesToGemini, stats.AudioBytesToBrowser, stats.AudioBytesDropped);
+        Log.SessionUsage(logger, stats.ToolCalls, stats.ImagesToGemini, stats.ImagesDropped, stats.PromptTokens, stats.ResponseTokens,
+            stats.TotalTokens, stats.TokensByModality ?? []);
     }
 
     private static Task RefuseAsync(HttpContext context, string reason)
@@ -75,6 +84,9 @@ internal static partial class LiveEndpoint
 
         [LoggerMessage(EventId = 3002, Message = "Session ended ({End}) after {DurationSeconds:0.0} s: {Frames} browser frames, {BytesIn} audio bytes in, {BytesToGemini} to Gemini, {BytesOut} to the browser, {BytesDropped} dropped by interruptions", EventName = "SessionEnded")]
         public static partial void SessionEnded(ILogger logger, LogLevel level, RelayEnd end, double durationSeconds, long frames, long bytesIn, long bytesToGemini, long bytesOut, long bytesDropped);
+
+        [LoggerMessage(3004, LogLevel.Information, "Session usage: {ToolCalls} tool calls, {Images} images ({ImagesDropped} dropped), tokens {PromptTokens} in / {ResponseTokens} out / {TotalTokens} total, by modality {@TokensByModality}", EventName = "SessionUsage")]
+        public static partial void SessionUsage(ILogger logger, long toolCalls, long images, long imagesDropped, long promptTokens, long responseTokens, long totalTokens, Dictionary<string, long> tokensByModality);
 
         [LoggerMessage(3003, LogLevel.Error, "Session failed", EventName = "SessionFailed")]
         public static partial void SessionFailed(ILogger logger, Exception exception);

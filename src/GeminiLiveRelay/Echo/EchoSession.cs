@@ -37,6 +37,12 @@ internal sealed class EchoSession : IGeminiSession
     public ValueTask SendSignalAsync(ClientSignal signal, CancellationToken cancellationToken) =>
         _input.Writer.WriteAsync(signal, cancellationToken);
 
+    // The echo backend has no eyes and no tools: frames and tool responses are accepted and ignored.
+    public ValueTask SendImageAsync(string mimeType, string base64, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask SendToolResponseAsync(IReadOnlyList<Tools.ToolResponse> responses, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
     public async Task<UpstreamClose> RunAsync(IGeminiEventSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);

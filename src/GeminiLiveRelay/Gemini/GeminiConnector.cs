@@ -9,13 +9,14 @@ namespace GeminiLiveRelay.Gemini;
 /// Opens a Gemini Live session: WebSocket connect with the key in the <c>x-goog-api-key</c> header (never in the
 /// URL), the <c>setup</c> message, then nothing else until <c>setupComplete</c>, all within <c>Gemini:SetupTimeout</c>.
 /// </summary>
-internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, ILoggerFactory loggerFactory)
+internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, Relay.ToolSet tools, ILoggerFactory loggerFactory)
 {
     private readonly GeminiOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
 
-    public async Task<IGeminiSession> ConnectAsync(CancellationToken cancellationToken)
+    public async Task<IGeminiSession> ConnectAsync(LiveSessionRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var uri = _options.BuildServiceUri();
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -37,13 +38,14 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, I
 
             using (var writer = new GeminiMessageWriter())
             {
-                var setup = writer.Setup(GeminiSetupBuilder.Build(_options));
+                var setup = writer.Setup(GeminiSetupBuilder.Build(_options, request, tools.Declarations));
                 await client.SendAsync(setup, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
             }
 
             await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
-            Log.Connected(_logger, _options.Model, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new GeminiSession(socket, _options.Model, loggerFactory.CreateLogger<GeminiSession>());
+            var model = request.Model ?? _options.Model;
+            Log.Connected(_logger, model, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>());
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

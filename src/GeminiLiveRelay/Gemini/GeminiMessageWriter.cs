@@ -53,6 +53,29 @@ internal sealed class GeminiMessageWriter : IDisposable
         return Finish();
     }
 
+    /// <summary><c>{"realtimeInput":{"video":{"data":"...","mimeType":"image/jpeg"}}}</c>: one camera or screen frame.</summary>
+    public ReadOnlyMemory<byte> Video(string mimeType, string base64)
+    {
+        Start();
+        _json.WriteStartObject();
+        _json.WriteStartObject("realtimeInput"u8);
+        _json.WriteStartObject("video"u8);
+        _json.WriteString("data"u8, base64);
+        _json.WriteString("mimeType"u8, mimeType);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        return Finish();
+    }
+
+    /// <summary><c>{"toolResponse":{"functionResponses":[...]}}</c>.</summary>
+    public ReadOnlyMemory<byte> ToolResponse(IReadOnlyList<Tools.ToolResponse> responses)
+    {
+        Start();
+        Tools.ToolResponseWriter.Write(_json, responses);
+        return Finish();
+    }
+
     public ReadOnlyMemory<byte> Signal(ClientSignal signal)
     {
         Start();

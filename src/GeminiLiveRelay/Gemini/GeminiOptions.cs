@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace GeminiLiveRelay.Gemini;
 
 /// <summary>Settings of the upstream Gemini Live connection (configuration section <c>Gemini</c>).</summary>
-internal sealed class GeminiOptions
+internal sealed partial class GeminiOptions
 {
     public const string SectionName = "Gemini";
 
@@ -44,7 +44,10 @@ internal sealed class GeminiOptions
     /// <summary>The backend chosen at start-up from <see cref="Backend"/>, the key and the environment.</summary>
     public GeminiBackend? EffectiveBackend { get; set; }
 
-    public string ModelResourceName => Model.Contains('/', StringComparison.Ordinal) ? Model : "models/" + Model;
+    public string ModelResourceName => GeminiSetupBuilder.ModelResourceName(Model);
+
+    /// <summary>The system instruction text: the file's contents when <see cref="SystemInstructionFile"/> is set.</summary>
+    public string? ResolvedSystemInstruction { get; set; }
 
     /// <summary>
     /// <c>{BaseUrl}/ws/google.ai.generativelanguage.{ApiVersion}.GenerativeService.BidiGenerateContent</c>, with the

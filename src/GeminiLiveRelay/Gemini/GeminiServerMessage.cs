@@ -28,6 +28,14 @@ internal sealed class GeminiServerMessage
 
     public ResumptionUpdate? Resumption { get; set; }
 
+    public ToolCall? ToolCall { get; set; }
+
+    public ToolCallCancellation? ToolCallCancellation { get; set; }
+
+    public Usage? Usage { get; set; }
+
+    public Grounding? Grounding { get; set; }
+
     public ReadOnlyMemory<byte> Audio => _audio.AsMemory(0, _audioLength);
 
     public void Reset()
@@ -36,6 +44,10 @@ internal sealed class GeminiServerMessage
         InputTranscript = OutputTranscript = null;
         GoAway = null;
         Resumption = null;
+        ToolCall = null;
+        ToolCallCancellation = null;
+        Usage = null;
+        Grounding = null;
         Parts.Clear();
         _audioLength = 0;
     }

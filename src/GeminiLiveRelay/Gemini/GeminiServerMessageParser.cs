@@ -10,7 +10,7 @@ namespace GeminiLiveRelay.Gemini;
 /// into a reused buffer: the per-chunk hot path must not allocate (no DOM, no base64 strings). Every key is checked
 /// independently (one message may carry audio, transcripts and flags together); unknown keys are skipped.
 /// </summary>
-internal static class GeminiServerMessageParser
+internal static partial class GeminiServerMessageParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
@@ -41,6 +41,18 @@ internal static class GeminiServerMessageParser
             {
                 reader.Read();
                 message.Resumption = ReadResumption(ref reader);
+            }
+            else if (reader.ValueTextEquals("toolCall"u8))
+            {
+                message.ToolCall = ReadToolCall(ref reader);
+            }
+            else if (reader.ValueTextEquals("toolCallCancellation"u8))
+            {
+                message.ToolCallCancellation = ReadToolCallCancellation(ref reader);
+            }
+            else if (reader.ValueTextEquals("usageMetadata"u8))
+            {
+                message.Usage = ReadUsage(ref reader);
             }
             else
             {
@@ -113,6 +125,10 @@ internal static class GeminiServerMessageParser
         else if (reader.ValueTextEquals("turnComplete"u8))
         {
             message.TurnComplete = ReadBool(ref reader);
+        }
+        else if (reader.ValueTextEquals("groundingMetadata"u8))
+        {
+            message.Grounding = ReadGrounding(ref reader);
         }
         else
         {

@@ -32,6 +32,12 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
     public ValueTask SendSignalAsync(ClientSignal signal, CancellationToken cancellationToken) =>
         SendAsync(static (writer, state) => writer.Signal(state), signal, cancellationToken);
 
+    public ValueTask SendImageAsync(string mimeType, string base64, CancellationToken cancellationToken) =>
+        SendAsync(static (writer, state) => writer.Video(state.mimeType, state.base64), (mimeType, base64), cancellationToken);
+
+    public ValueTask SendToolResponseAsync(IReadOnlyList<Tools.ToolResponse> responses, CancellationToken cancellationToken) =>
+        SendAsync(static (writer, state) => writer.ToolResponse(state), responses, cancellationToken);
+
     public async Task<UpstreamClose> RunAsync(IGeminiEventSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -159,6 +165,26 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
         if (message.TurnComplete)
         {
             await sink.OnEventAsync(TurnComplete.Instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message.Grounding is { Sources.Count: > 0 } grounding)
+        {
+            await sink.OnEventAsync(grounding, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message.ToolCall is { Calls.Count: > 0 } toolCall)
+        {
+            await sink.OnEventAsync(toolCall, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message.ToolCallCancellation is { Ids.Count: > 0 } cancellation)
+        {
+            await sink.OnEventAsync(cancellation, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (message.Usage is { } usage)
+        {
+            await sink.OnEventAsync(usage, cancellationToken).ConfigureAwait(false);
         }
 
         if (message.Resumption is { } resumption)

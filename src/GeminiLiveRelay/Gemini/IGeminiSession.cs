@@ -20,6 +20,12 @@ internal interface IGeminiSession : IAsyncDisposable
 
     ValueTask SendSignalAsync(ClientSignal signal, CancellationToken cancellationToken);
 
+    /// <summary>Sends one camera or screen frame (<c>realtimeInput.video</c>); <paramref name="base64"/> is already validated.</summary>
+    ValueTask SendImageAsync(string mimeType, string base64, CancellationToken cancellationToken);
+
+    /// <summary>Answers function calls (<c>toolResponse</c>).</summary>
+    ValueTask SendToolResponseAsync(IReadOnlyList<Tools.ToolResponse> responses, CancellationToken cancellationToken);
+
     /// <summary>
     /// Reads the session until it ends, reporting everything to <paramref name="sink"/>; returns how it ended.
     /// Returns (does not throw) when the upstream closes or drops; throws only on cancellation.

@@ -9,9 +9,9 @@ internal sealed class BackendConnector(IOptions<GeminiOptions> options, GeminiCo
 {
     private readonly GeminiBackend _backend = options.Value.EffectiveBackend ?? GeminiBackend.Gemini;
 
-    public Task<IGeminiSession> ConnectAsync(CancellationToken cancellationToken) => _backend switch
+    public Task<IGeminiSession> ConnectAsync(LiveSessionRequest request, CancellationToken cancellationToken) => _backend switch
     {
         GeminiBackend.Echo => Task.FromResult<IGeminiSession>(new EchoSession()),
-        _ => gemini.ConnectAsync(cancellationToken),
+        _ => gemini.ConnectAsync(request, cancellationToken),
     };
 }

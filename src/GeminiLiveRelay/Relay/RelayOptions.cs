@@ -15,6 +15,20 @@ internal sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Relay:CloseTimeout must be between 100 ms and 1 minute.")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Largest camera/screen frame (decoded bytes); bigger frames get a <c>bad_message</c> error.</summary>
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Relay:MaxImageBytes must be between 1024 and 16777216.")]
+    public int MaxImageBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Camera/screen frames per second a browser may send; extra frames are dropped (one <c>warning</c> event).</summary>
+    [Range(0.01, 30.0, ErrorMessage = "Relay:MaxImagesPerSecond must be between 0.01 and 30.")]
+    public double MaxImagesPerSecond { get; set; } = 1.0;
+
+    /// <summary>Lets a browser replace the system instruction with <c>?systemInstruction=</c> (off: the operator decides).</summary>
+    public bool AllowClientSystemInstruction { get; set; }
+
+    /// <summary>Largest text frame: big enough for an image of <see cref="MaxImageBytes"/> in base64 JSON.</summary>
+    public int MaxTextMessageBytes => Math.Max(MaxMessageBytes, (MaxImageBytes / 3 * 4) + 1024);
+
     /// <summary>WebSocket ping interval towards the browser (keeps proxies from reaping a quiet socket).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Relay:KeepAliveInterval must be between 0 (off) and 10 minutes.")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

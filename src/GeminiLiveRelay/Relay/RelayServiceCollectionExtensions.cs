@@ -9,6 +9,7 @@ internal static class RelayServiceCollectionExtensions
             .BindConfiguration(RelayOptions.SectionName)
             .ValidateDataAnnotations();
         services.AddSingleton<BackendConnector>();
+        services.AddSingleton<ToolSet>();
         return services;
     }
 }

@@ -38,10 +38,32 @@ internal sealed partial class RelaySession
             _ => null,
         };
 
-        if (geminiEvent is Interrupted)
+        switch (geminiEvent)
         {
-            // Audio of the interrupted turn still queued is skipped by the send loop, so this event overtakes it.
-            Interlocked.Increment(ref _generation);
+            case Interrupted:
+                // Audio of the interrupted turn still queued is skipped by the send loop, so this event overtakes it.
+                Interlocked.Increment(ref _generation);
+                break;
+            case ToolCall toolCall:
+                await StartToolCallsAsync(toolCall, cancellationToken).ConfigureAwait(false);
+                return;
+            case ToolCallCancellation cancellation:
+                _tools?.Cancel(cancellation.Ids);
+                return;
+            case Usage usage:
+                _stats.Add(usage);
+                json = BrowserEvents.Encode(new UsageEvent(usage.PromptTokens, usage.ResponseTokens, usage.TotalTokens,
+                    usage.PromptByModality, usage.ResponseByModality)
+                {
+                    ThoughtsTokenCount = usage.ThoughtsTokens == 0 ? null : usage.ThoughtsTokens,
+                    CachedContentTokenCount = usage.CachedTokens == 0 ? null : usage.CachedTokens,
+                    ToolUsePromptTokenCount = usage.ToolUsePromptTokens == 0 ? null : usage.ToolUsePromptTokens,
+                });
+                break;
+            case Grounding grounding:
+                json = BrowserEvents.Encode(new GroundingEvent(
+                    [.. grounding.Sources.Select(source => new GroundingSourceInfo(source.Title, source.Uri))], grounding.Queries));
+                break;
         }
 
         if (json is not null)
@@ -53,10 +75,41 @@ internal sealed partial class RelaySession
     /// <summary>Queues an event from outside the Gemini reader (errors); never blocks.</summary>
     private void PostEvent(byte[] json)
     {
-        if (!_downstream.Writer.TryWrite(DownstreamItem.ForEvent(json)))
+        if (!_downstream.Writer.TryWrite(DownstreamItem.ForEvent(json)) && Volatile.Read(ref _closing) == 0)
         {
             Log.EventDropped(_logger, json.Length);
         }
+    }
+
+    private async ValueTask StartToolCallsAsync(ToolCall toolCall, CancellationToken cancellationToken)
+    {
+        foreach (var call in toolCall.Calls)
+        {
+            _stats.ToolCalls++;
+            await _downstream.Writer.WriteAsync(
+                DownstreamItem.ForEvent(BrowserEvents.Encode(new ToolCallEvent(call.Id, call.Name, call.Args))), cancellationToken).ConfigureAwait(false);
+            if (_tools is null)
+            {
+                // No tools are enabled, so none were declared: answer anyway, the model must never wait forever.
+                Log.UnexpectedToolCall(_logger, call.Name);
+                _unexpectedToolResponses.Enqueue(new Tools.ToolResponse(call.Id, call.Name, null, $"unknown function '{call.Name}'", null));
+                _upstream.Writer.TryWrite(UpstreamItem.Wake);
+                continue;
+            }
+
+            _tools.Start(call);
+        }
+    }
+
+    private void OnToolFinished(Tools.ToolResponse response, bool cancelled)
+    {
+        PostEvent(BrowserEvents.Encode(new ToolResultEvent(response.Id, response.Name, response.Ok && !cancelled, Math.Round(response.DurationMs, 1))
+        {
+            Error = cancelled ? null : response.Error,
+            Cancelled = cancelled ? true : null,
+        }));
+        // Wake the Gemini writer if it is waiting on browser input rather than on the tools.
+        _upstream.Writer.TryWrite(UpstreamItem.Wake);
     }
 
     private async Task SendToBrowserAsync(CancellationToken cancellationToken)
@@ -98,7 +151,8 @@ internal sealed partial class RelaySession
 
     private async Task<RelayEnd> ReceiveFromBrowserAsync(CancellationToken cancellationToken)
     {
-        var max = _options.MaxMessageBytes;
+        var maxBinary = _options.MaxMessageBytes;
+        var maxText = _options.MaxTextMessageBytes;
         try
         {
             while (true)
@@ -117,6 +171,8 @@ internal sealed partial class RelaySession
                     continue;
                 }
 
+                // Text frames may carry an image, so they get their own (larger) cap.
+                var max = peek.MessageType == WebSocketMessageType.Text ? maxText : maxBinary;
                 var buffer = ArrayPool<byte>.Shared.Rent(max);
                 try
                 {
@@ -126,8 +182,9 @@ internal sealed partial class RelaySession
                     {
                         if (length == max)
                         {
-                            PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big",
-                                $"Messages may be at most {max} bytes (Relay:MaxMessageBytes).")));
+                            PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big", peek.MessageType == WebSocketMessageType.Text
+                                ? $"Text messages may be at most {max} bytes (room for an image of Relay:MaxImageBytes)."
+                                : $"Audio frames may be at most {max} bytes (Relay:MaxMessageBytes).")));
                             return RelayEnd.MessageTooBig;
                         }
 
@@ -185,17 +242,56 @@ internal sealed partial class RelaySession
             return;
         }
 
+        if (CheckCommand(command!) is { } refusal)
+        {
+            PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_message", refusal)));
+            return;
+        }
+
+        if (command!.Type == "image" && !_images.TryAdmit())
+        {
+            if (_stats.ImagesDropped++ == 0)
+            {
+                PostEvent(BrowserEvents.Encode(new WarningEvent("image_rate_limited",
+                    $"Camera/screen frames over {_options.MaxImagesPerSecond:0.##} per second are dropped (Relay:MaxImagesPerSecond). This is reported once.")));
+            }
+
+            return;
+        }
+
         // Audio gathered so far belongs before this message: keep the order the browser sent.
         await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
-        var item = command!.Type switch
+        var item = command.Type switch
         {
             "text" => UpstreamItem.ForText(command.Text!),
+            "image" => UpstreamItem.ForImage(command.MimeType!, command.Data!),
             "activityStart" => UpstreamItem.ForSignal(ClientSignal.ActivityStart),
             "activityEnd" => UpstreamItem.ForSignal(ClientSignal.ActivityEnd),
             _ => UpstreamItem.ForSignal(ClientSignal.AudioStreamEnd),
         };
+        _activityOpen = command.Type switch
+        {
+            "activityStart" => true,
+            "activityEnd" => false,
+            _ => _activityOpen,
+        };
         await EnqueueUpstreamAsync(item, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Refuses what Gemini would reject (closing the whole session with 1007): activity markers without
+    /// <c>vad=manual</c>, audioStreamEnd with it, unbalanced markers, oversized or malformed images.
+    /// </summary>
+    private string? CheckCommand(BrowserCommand command) => command.Type switch
+    {
+        "activityStart" or "activityEnd" when !_setup.ManualActivity =>
+            $"{command.Type} needs manual turn-taking: connect with ?vad=manual.",
+        "activityStart" when _activityOpen => "activityStart was already sent; send activityEnd first.",
+        "activityEnd" when !_activityOpen => "activityEnd without an activityStart.",
+        "audioStreamEnd" when _setup.ManualActivity => "audioStreamEnd is for automatic turn-taking; with vad=manual send activityEnd.",
+        "image" => _images.Check(command.Data!),
+        _ => null,
+    };
 
     private async ValueTask FlushAudioAsync(bool flush, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ internal sealed partial class RelaySession
         [LoggerMessage(2007, LogLevel.Debug, "Closing the browser socket failed: {Error}", EventName = "BrowserCloseFailed")]
         public static partial void BrowserCloseFailed(ILogger logger, string error);
 
+        [LoggerMessage(2009, LogLevel.Warning, "Gemini called '{Name}' but no tools are enabled; answered with an error", EventName = "UnexpectedToolCall")]
+        public static partial void UnexpectedToolCall(ILogger logger, string name);
+
         [LoggerMessage(2008, LogLevel.Warning, "The browser queue is full; an event of {Length} bytes was not delivered", EventName = "BrowserEventDropped")]
         public static partial void EventDropped(ILogger logger, int length);
     }

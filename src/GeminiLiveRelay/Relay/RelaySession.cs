@@ -18,7 +18,7 @@ namespace GeminiLiveRelay.Relay;
 /// awaited within <c>Relay:CloseTimeout</c>; the browser is told why (an <c>error</c> event, then a close code).
 /// Each socket has exactly one writer: (3) for Gemini, (4) for the browser.
 /// </summary>
-internal sealed partial class RelaySession : IGeminiEventSink
+internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
 {
     // ≥ 10 s of audio at the 20 ms minimum chunk: nothing said before setupComplete is lost.
     private const int UpstreamCapacity = 512;
@@ -28,38 +28,48 @@ internal sealed partial class RelaySession : IGeminiEventSink
     private readonly InputFormat _format;
     private readonly Func<CancellationToken, Task<IGeminiSession>> _connect;
     private readonly RelayOptions _options;
+    private readonly RelaySessionSetup _setup;
     private readonly ILogger _logger;
     private readonly UpstreamAudioChunker _chunker;
+    private readonly ToolCallRunner? _tools;
+    private readonly ImageGate _images;
     private readonly Channel<UpstreamItem> _upstream = Channel.CreateBounded<UpstreamItem>(
-        new BoundedChannelOptions(UpstreamCapacity) { SingleReader = true, SingleWriter = true });
+        new BoundedChannelOptions(UpstreamCapacity) { SingleReader = true });
     private readonly Channel<DownstreamItem> _downstream = Channel.CreateBounded<DownstreamItem>(
         new BoundedChannelOptions(DownstreamCapacity) { SingleReader = true });
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Tools.ToolResponse> _unexpectedToolResponses = new();
     private long _generation;
     private int _connected;
+    private int _closing;
+    private bool _activityOpen;
     private RelayStats _stats;
 
-    public RelaySession(
-        WebSocket browser,
-        InputFormat format,
-        Func<CancellationToken, Task<IGeminiSession>> connect,
-        RelayOptions options,
-        ILogger logger,
-        string sessionId)
+    public RelaySession(WebSocket browser, RelaySessionSetup setup, Func<CancellationToken, Task<IGeminiSession>> connect, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(setup);
         _browser = browser;
-        _format = format;
+        _setup = setup;
+        _format = setup.Format;
+        _options = setup.Options;
         _connect = connect;
-        _options = options;
         _logger = logger;
-        SessionId = sessionId;
+        SessionId = setup.SessionId;
         _chunker = new UpstreamAudioChunker(
-            new Audio.InputAudioConverter(format.SampleRate, format.Encoding, format.Channels), options.MaxMessageBytes);
+            new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels), _options.MaxMessageBytes);
+        _tools = setup.Tools is null ? null : new ToolCallRunner(setup.Tools, OnToolFinished);
+        _images = new ImageGate(_options);
     }
 
     public string SessionId { get; }
 
     public RelayStats Stats => _stats;
+
+    public void Dispose()
+    {
+        _images.Dispose();
+        _tools?.Dispose();
+    }
 
     public async Task<RelayEnd> RunAsync(CancellationToken shuttingDown, CancellationToken browserAborted)
     {
@@ -81,7 +91,14 @@ internal sealed partial class RelaySession : IGeminiEventSink
         var first = await Task.WhenAny(receiving, upstream, shutdown.Task).ConfigureAwait(false);
         var end = await first.ConfigureAwait(false);
 
-        // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions).
+        // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions). An
+        // activityStart the browser left open is closed first, so the model is never left waiting for a turn's end.
+        if (_activityOpen)
+        {
+            _activityOpen = false;
+            _upstream.Writer.TryWrite(UpstreamItem.ForSignal(ClientSignal.ActivityEnd));
+        }
+
         _upstream.Writer.TryComplete();
         stopUpstream.TrySetResult();
         if (Volatile.Read(ref _connected) == 0)
@@ -94,6 +111,8 @@ internal sealed partial class RelaySession : IGeminiEventSink
         await upstream.ConfigureAwait(false);
 
         // Let queued events (the error that explains the end) reach the browser, then close it with the right code.
+        _tools?.Dispose();
+        Volatile.Write(ref _closing, 1);
         _downstream.Writer.TryComplete();
         await CloseBrowserAsync(end, sending, sendCts, receiving, receiveCts).ConfigureAwait(false);
         DrainQueues();
@@ -217,36 +236,85 @@ internal sealed partial class RelaySession : IGeminiEventSink
 
     private async Task SendToGeminiAsync(IGeminiSession session, CancellationToken cancellationToken)
     {
-        while (await _upstream.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            while (_upstream.Reader.TryRead(out var item))
+            while (true)
             {
-                try
+                // Tool responses first: the model is waiting for them, and input may be held until they are sent.
+                await SendToolResponsesAsync(session, cancellationToken).ConfigureAwait(false);
+                if (_tools is { HoldsInput: true })
                 {
-                    if (item.Audio is not null)
-                    {
-                        await session.SendAudioAsync(item.Audio.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
-                        _stats.AudioBytesToGemini += item.Length;
-                    }
-                    else if (item.Text is not null)
-                    {
-                        await session.SendTextAsync(item.Text, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (item.Signal is { } signal)
-                    {
-                        await session.SendSignalAsync(signal, cancellationToken).ConfigureAwait(false);
-                    }
+                    await _tools.WaitForChangeAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
-                catch (WebSocketException ex)
+
+                if (!await _upstream.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    Log.UpstreamSendFailed(_logger, ex.Message);
                     return;
                 }
-                finally
+
+                if (_upstream.Reader.TryRead(out var item))
                 {
-                    item.Release();
+                    await SendItemAsync(session, item, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+        catch (WebSocketException ex)
+        {
+            Log.UpstreamSendFailed(_logger, ex.Message);
+        }
+    }
+
+    private async ValueTask SendItemAsync(IGeminiSession session, UpstreamItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (item.IsWake)
+            {
+                return;
+            }
+
+            if (item.Audio is not null)
+            {
+                await session.SendAudioAsync(item.Audio.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+                _stats.AudioBytesToGemini += item.Length;
+            }
+            else if (item.ImageMimeType is not null)
+            {
+                await session.SendImageAsync(item.ImageMimeType, item.Text!, cancellationToken).ConfigureAwait(false);
+                _stats.ImagesToGemini++;
+            }
+            else if (item.Text is not null)
+            {
+                await session.SendTextAsync(item.Text, cancellationToken).ConfigureAwait(false);
+            }
+            else if (item.Signal is { } signal)
+            {
+                await session.SendSignalAsync(signal, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            item.Release();
+        }
+    }
+
+    private async ValueTask SendToolResponsesAsync(IGeminiSession session, CancellationToken cancellationToken)
+    {
+        List<Tools.ToolResponse>? batch = null;
+        while (_tools is not null && _tools.TryTakeResponse(out var response))
+        {
+            (batch ??= []).Add(response);
+        }
+
+        while (_unexpectedToolResponses.TryDequeue(out var response))
+        {
+            (batch ??= []).Add(response);
+        }
+
+        if (batch is not null)
+        {
+            await session.SendToolResponseAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class SessionLifecycleTests
 
         Assert.Equal(audio, client.Audio());
         Assert.Equal(Text, (string?)client.EventsOfType("outputTranscript").Single()["text"]);
-        Assert.Equal(["ready", "audio", "outputTranscript", "turnComplete"], client.Order);
+        Assert.Equal(["ready", "audio", "outputTranscript", "turnComplete", "usage"], client.Order);
     }
 
     [Fact]
@@ -91,22 +91,23 @@ public sealed class SessionLifecycleTests
         var ct = timeout.Token;
         await using var mock = await MockGeminiServer.StartAsync(ct);
         await using var relay = new RelayApplication(mock.BaseUrl);
-        await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000"), ct);
+        await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000&vad=manual"), ct);
         await client.WaitForEventAsync("ready", ct);
 
         await client.SendJsonAsync("""{"type":"activityStart"}""", ct);
         await client.SendAudioAsync(new byte[320], ct); // 10 ms: below the 20 ms chunk, flushed by the next message
         await client.SendJsonAsync("""{"type":"activityEnd"}""", ct);
         await client.SendJsonAsync("""{"type":"text","text":"Wie spät ist es? \"Jetzt\""}""", ct);
-        await client.SendJsonAsync("""{"type":"audioStreamEnd"}""", ct);
         var connection = mock.Connections.Single();
-        await connection.WaitUntilAsync(c => c.Messages.Count == 5, ct);
+        await connection.WaitUntilAsync(c => c.Messages.Count == 4, ct);
 
         var kinds = connection.Messages.Select(m => m["realtimeInput"]!.AsObject().Single().Key).ToList();
-        Assert.Equal(["activityStart", "audio", "activityEnd", "text", "audioStreamEnd"], kinds);
+        Assert.Equal(["activityStart", "audio", "activityEnd", "text"], kinds);
         Assert.Equal("Wie spät ist es? \"Jetzt\"", (string?)connection.Messages[3]["realtimeInput"]!["text"]);
         Assert.Equal(320, connection.ReceivedAudio().Length);
+        Assert.Equal(true, (bool?)connection.Setup!["realtimeInputConfig"]!["automaticActivityDetection"]!["disabled"]);
         Assert.Empty(connection.Violations);
+        Assert.Empty(client.EventsOfType("error"));
     }
 
     [Fact]

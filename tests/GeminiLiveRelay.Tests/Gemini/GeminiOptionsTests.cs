@@ -1,4 +1,5 @@
 using GeminiLiveRelay.Gemini;
+using GeminiLiveRelay.Tools;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -278,6 +279,7 @@ public sealed class GeminiOptionsTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment(environment));
         services.AddGeminiLive();
+        services.AddLiveTools();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
     }
 

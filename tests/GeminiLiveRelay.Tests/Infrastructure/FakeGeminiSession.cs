@@ -51,6 +51,26 @@ internal sealed class FakeGeminiSession : IGeminiSession
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask SendImageAsync(string mimeType, string base64, CancellationToken cancellationToken)
+    {
+        lock (Sent)
+        {
+            Sent.Add((mimeType, base64));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SendToolResponseAsync(IReadOnlyList<GeminiLiveRelay.Tools.ToolResponse> responses, CancellationToken cancellationToken)
+    {
+        lock (Sent)
+        {
+            Sent.Add(responses);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public async Task<UpstreamClose> RunAsync(IGeminiEventSink sink, CancellationToken cancellationToken)
     {
         _running.TrySetResult(sink);

@@ -20,8 +20,8 @@ public sealed class RelaySessionTests
         using var server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
-        var session = new RelaySession(server, InputFormat.Default, _ => Task.FromResult<IGeminiSession>(fake),
-            new RelayOptions(), NullLogger.Instance, "test");
+        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
+            _ => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         var sink = await fake.Running.WaitAsync(ct);
 
@@ -67,8 +67,8 @@ public sealed class RelaySessionTests
         using var server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
-        var session = new RelaySession(server, InputFormat.Default, _ => Task.FromResult<IGeminiSession>(fake),
-            new RelayOptions(), NullLogger.Instance, "test");
+        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
+            _ => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         await fake.Running.WaitAsync(ct);
 

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using GeminiLiveRelay.Gemini;
+using GeminiLiveRelay.Tools;
+
+namespace GeminiLiveRelay.Relay;
+
+/// <summary>
+/// Runs one session's function calls: each with the tool timeout and its own cancellation, every id answered
+/// (an error response on failure or timeout) except ids Gemini cancels, which get nothing. While a blocking call is
+/// pending, <see cref="HoldsInput"/> tells the Gemini writer to hold the browser's input (buffered, not dropped).
+/// </summary>
+internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> finished) : IDisposable
+{
+    private readonly ConcurrentQueue<ToolResponse> _ready = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly CancellationTokenSource _session = new();
+    private int _held;
+    private int _disposed;
+
+    /// <summary>A blocking call is still unanswered: the model is waiting and must not get more input yet.</summary>
+    public bool HoldsInput => Volatile.Read(ref _held) > 0;
+
+    public void Start(FunctionCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(_session.Token);
+        if (!_pending.TryAdd(call.Id, cts))
+        {
+            cts.Dispose();
+            return; // a repeated id is the same call: it is already running
+        }
+
+        if (tools.HoldsInputDuringCalls)
+        {
+            Interlocked.Increment(ref _held);
+        }
+
+        _ = RunAsync(call, cts);
+    }
+
+    /// <summary><c>toolCallCancellation</c>: cancel these calls; nothing will be sent for them.</summary>
+    public void Cancel(IEnumerable<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        foreach (var id in ids)
+        {
+            if (_pending.TryRemove(id, out var cts))
+            {
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The call finished at this very moment; having left _pending, its answer is never sent.
+                }
+            }
+        }
+    }
+
+    public bool TryTakeResponse(out ToolResponse response) => _ready.TryDequeue(out response);
+
+    /// <summary>Completes when a response is ready or the hold may have been released.</summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken) => _changed.WaitAsync(cancellationToken);
+
+    /// <summary>Cancels every call still running (the session is over). Safe to call more than once.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _session.Cancel();
+            _session.Dispose();
+            _changed.Dispose();
+        }
+    }
+
+    private async Task RunAsync(FunctionCall call, CancellationTokenSource cts)
+    {
+        try
+        {
+            var response = await tools.Invoker.InvokeAsync(
+                tools.Find(call.Name), call.Id, call.Name, call.Args, tools.Timeout, tools.Scheduling, cts.Token).ConfigureAwait(false);
+            if (_pending.TryRemove(call.Id, out _))
+            {
+                // Queued before the hold is released below, so the answer reaches Gemini before any held audio.
+                _ready.Enqueue(response);
+                finished(response, false);
+            }
+            else
+            {
+                finished(response with { Error = "cancelled", Output = null }, true);
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            finished(new ToolResponse(call.Id, call.Name, null, "cancelled", null), true);
+        }
+        finally
+        {
+            if (tools.HoldsInputDuringCalls)
+            {
+                Interlocked.Decrement(ref _held);
+            }
+
+            cts.Dispose();
+            try
+            {
+                _changed.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended while this call ran: nobody is waiting any more.
+            }
+        }
+    }
+}
