@@ -17,6 +17,8 @@ RUN dotnet publish src/GeminiLiveRelay/GeminiLiveRelay.csproj -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS final
 WORKDIR /app
 COPY --from=build /app .
+# Chiseled images carry no time zone database; get_current_time needs IANA zones beyond UTC.
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 ENV ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080

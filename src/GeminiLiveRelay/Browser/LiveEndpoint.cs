@@ -85,7 +85,7 @@ internal static partial class LiveEndpoint
         [LoggerMessage(EventId = 3002, Message = "Session ended ({End}) after {DurationSeconds:0.0} s: {Frames} browser frames, {BytesIn} audio bytes in, {BytesToGemini} to Gemini, {BytesOut} to the browser, {BytesDropped} dropped by interruptions", EventName = "SessionEnded")]
         public static partial void SessionEnded(ILogger logger, LogLevel level, RelayEnd end, double durationSeconds, long frames, long bytesIn, long bytesToGemini, long bytesOut, long bytesDropped);
 
-        [LoggerMessage(3004, LogLevel.Information, "Session usage: {ToolCalls} tool calls, {Images} images ({ImagesDropped} dropped), tokens {PromptTokens} in / {ResponseTokens} out / {TotalTokens} total, by modality {@TokensByModality}", EventName = "SessionUsage")]
+        [LoggerMessage(3004, LogLevel.Information, "Session usage: {ToolCalls} tool calls, {Images} images ({ImagesDropped} dropped), tokens {PromptTokens} in / {ResponseTokens} out / {TotalTokens} total, by modality {TokensByModality}", EventName = "SessionUsage")]
         public static partial void SessionUsage(ILogger logger, long toolCalls, long images, long imagesDropped, long promptTokens, long responseTokens, long totalTokens, Dictionary<string, long> tokensByModality);
 
         [LoggerMessage(3003, LogLevel.Error, "Session failed", EventName = "SessionFailed")]

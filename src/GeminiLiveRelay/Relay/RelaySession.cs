@@ -79,7 +79,9 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         // are only cancelled once the close handshake is done or has timed out.
         using var sendCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
         using var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
-        using var upstreamCts = CancellationTokenSource.CreateLinkedTokenSource(browserAborted);
+        // Not linked to the browser: when the browser vanishes, what it already said (and the activityEnd it owes)
+        // is still delivered, then Gemini is closed with a close frame; the hard cancel below bounds that.
+        using var upstreamCts = new CancellationTokenSource();
         var shutdown = new TaskCompletionSource<RelayEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var shutdownRegistration = shuttingDown.Register(() => shutdown.TrySetResult(RelayEnd.ShuttingDown)).ConfigureAwait(false);
 
@@ -251,6 +253,12 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
                 if (!await _upstream.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
+                }
+
+                // A call may have arrived while this loop waited for input: look at the tools again first.
+                if (_tools is { HoldsInput: true } || _tools?.HasResponses == true || !_unexpectedToolResponses.IsEmpty)
+                {
+                    continue;
                 }
 
                 if (_upstream.Reader.TryRead(out var item))

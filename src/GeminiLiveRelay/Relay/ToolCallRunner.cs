@@ -59,6 +59,8 @@ internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> f
         }
     }
 
+    public bool HasResponses => !_ready.IsEmpty;
+
     public bool TryTakeResponse(out ToolResponse response) => _ready.TryDequeue(out response);
 
     /// <summary>Completes when a response is ready or the hold may have been released.</summary>

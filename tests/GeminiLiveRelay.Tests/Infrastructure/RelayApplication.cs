@@ -44,6 +44,9 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>Extra registrations (e.g. test tools); set before the server starts.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     /// <summary>The relay's <c>ws://127.0.0.1:port/live</c> URL with an optional query string.</summary>
     public Uri LiveUri(string query = "")
     {
@@ -63,6 +66,10 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(_environment);
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Logs);
+            ConfigureTestServices?.Invoke(services);
+        });
     }
 }

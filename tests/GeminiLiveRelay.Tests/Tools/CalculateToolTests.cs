@@ -46,12 +46,11 @@ public sealed class CalculateToolTests
     [Fact]
     public void Declaration_HasRequiredStringExpression()
     {
-        var json = JsonText.Of(w => FunctionDeclarationWriter.WriteDeclaration(w, _tool, null));
+        var parameters = JsonText.Parse(_tool.Parameters!.ToJsonString());
 
-        var root = JsonText.Parse(json);
-        Assert.Equal("calculate", root.GetProperty("name").GetString());
-        Assert.Equal("OBJECT", root.GetProperty("parameters").GetProperty("type").GetString());
-        Assert.Equal("STRING", root.GetProperty("parameters").GetProperty("properties").GetProperty("expression").GetProperty("type").GetString());
-        Assert.Equal("expression", Assert.Single(root.GetProperty("parameters").GetProperty("required").EnumerateArray()).GetString());
+        Assert.Equal("calculate", _tool.Name);
+        Assert.Equal("OBJECT", parameters.GetProperty("type").GetString());
+        Assert.Equal("STRING", parameters.GetProperty("properties").GetProperty("expression").GetProperty("type").GetString());
+        Assert.Equal("expression", Assert.Single(parameters.GetProperty("required").EnumerateArray()).GetString());
     }
 }
