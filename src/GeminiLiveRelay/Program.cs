@@ -25,7 +25,7 @@ builder.Services.AddSerilog(
 // The live model behind /live (Gemini or the offline echo), its server-side tools, and the relay itself.
 builder.Services.AddGeminiLive();
 builder.Services.AddLiveTools();
-builder.Services.AddRelay();
+builder.Services.AddRelay(builder.Configuration);
 
 var app = builder.Build();
 

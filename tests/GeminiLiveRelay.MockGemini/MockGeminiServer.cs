@@ -73,6 +73,15 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Waits until the mock has accepted at least <paramref name="count"/> connections.</summary>
+    public async Task WaitForConnectionCountAsync(int count, CancellationToken cancellationToken)
+    {
+        while (Connections.Count < count)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The next connection the mock accepts (in order).</summary>
     public async Task<MockGeminiConnection> NextConnectionAsync(CancellationToken cancellationToken) =>
         await _connections.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);

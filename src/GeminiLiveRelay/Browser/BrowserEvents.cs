@@ -25,6 +25,9 @@ internal sealed record ErrorEvent(string Code, string Message)
     [JsonPropertyOrder(-1)]
     public string Type { get; init; } = "error";
 
+    /// <summary>What kind of failure: <c>invalid_config</c>, <c>policy</c>, <c>quota</c>, <c>unavailable</c>, <c>timeout</c>.</summary>
+    public string? Category { get; init; }
+
     /// <summary>Gemini's WebSocket close code, when the error is Gemini closing.</summary>
     public int? CloseCode { get; init; }
 
@@ -32,6 +35,34 @@ internal sealed record ErrorEvent(string Code, string Message)
 }
 
 internal sealed record SignalEvent(string Type);
+
+/// <summary>The relay is moving the conversation to a new Gemini connection (<c>goAway</c>) or retrying after a failure.</summary>
+internal sealed record ReconnectingEvent(string Reason, int Attempt)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "reconnecting";
+}
+
+/// <summary>A new Gemini connection carries on the conversation; <c>restored</c> says whether its context came back.</summary>
+internal sealed record ResumedEvent(bool Restored)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "resumed";
+}
+
+/// <summary>A hard limit is near and cannot be crossed (e.g. resumption is off): the session will end.</summary>
+internal sealed record SessionExpiringEvent(string Reason, double? SecondsLeft)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "sessionExpiring";
+}
+
+/// <summary>The latest token to resume this conversation with (<c>/live?resume=</c>) after the socket drops.</summary>
+internal sealed record ResumeTokenEvent(string Token, double ExpiresInSeconds)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; init; } = "resumeToken";
+}
 
 /// <summary>A non-fatal notice, e.g. camera frames dropped by the rate limit (sent once per session per kind).</summary>
 internal sealed record WarningEvent(string Code, string Message)
@@ -91,6 +122,10 @@ internal sealed record GroundingSourceInfo(string? Title, string Uri);
 [JsonSerializable(typeof(SignalEvent))]
 [JsonSerializable(typeof(BrowserCommand))]
 [JsonSerializable(typeof(WarningEvent))]
+[JsonSerializable(typeof(ReconnectingEvent))]
+[JsonSerializable(typeof(ResumedEvent))]
+[JsonSerializable(typeof(SessionExpiringEvent))]
+[JsonSerializable(typeof(ResumeTokenEvent))]
 [JsonSerializable(typeof(ToolCallEvent))]
 [JsonSerializable(typeof(ToolResultEvent))]
 [JsonSerializable(typeof(UsageEvent))]
@@ -111,6 +146,14 @@ internal static class BrowserEvents
     public static byte[] Encode(ErrorEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ErrorEvent);
 
     public static byte[] Encode(SignalEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.SignalEvent);
+
+    public static byte[] Encode(ReconnectingEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ReconnectingEvent);
+
+    public static byte[] Encode(ResumedEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ResumedEvent);
+
+    public static byte[] Encode(SessionExpiringEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.SessionExpiringEvent);
+
+    public static byte[] Encode(ResumeTokenEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ResumeTokenEvent);
 
     public static byte[] Encode(WarningEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.WarningEvent);
 

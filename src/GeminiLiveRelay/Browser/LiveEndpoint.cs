@@ -16,6 +16,7 @@ internal static partial class LiveEndpoint
         HttpContext context,
         BackendConnector backend,
         ToolSet tools,
+        ResumeTokens resumeTokens,
         IOptions<RelayOptions> relayOptions,
         IOptions<GeminiOptions> geminiOptions,
         IHostApplicationLifetime lifetime,
@@ -35,6 +36,19 @@ internal static partial class LiveEndpoint
             return;
         }
 
+        // A resume token (from a dropped connection) continues that conversation, on the model it ran on.
+        string? resumeHandle = null;
+        string? resumeError = null;
+        if (context.Request.Query.TryGetValue("resume", out var resume) && resume.Count == 1 && !string.IsNullOrEmpty(resume[0]))
+        {
+            resumeError = resumeTokens.TryRead(resume[0]!, out var resumeModel, out var handle);
+            if (resumeError is null)
+            {
+                resumeHandle = handle;
+                request = request with { Model = resumeModel, ResumeHandle = handle };
+            }
+        }
+
         var logger = loggerFactory.CreateLogger("GeminiLiveRelay.Session");
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = sessionId });
@@ -46,10 +60,26 @@ internal static partial class LiveEndpoint
             KeepAliveInterval = relayOptions.Value.KeepAliveInterval,
         }).ConfigureAwait(false);
 
+        if (resumeError is not null)
+        {
+            // Refused after the upgrade: a browser cannot read the body of a refused handshake, but it can read this.
+            Log.ResumeRefused(logger, resumeError);
+            await RefuseResumeAsync(socket, resumeError, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         Log.SessionStarted(logger, context.Connection.RemoteIpAddress, format.SampleRate, format.EncodingName, format.Channels);
-        var setup = new RelaySessionSetup(sessionId, format, relayOptions.Value, request.ManualActivity ?? geminiOptions.Value.AutomaticActivityDetection == false,
-            tools.Declarations.Count > 0 ? tools : null);
-        using var session = new RelaySession(socket, setup, ct => backend.ConnectAsync(request, ct), logger);
+        var gemini = geminiOptions.Value;
+        var setup = new RelaySessionSetup(
+            sessionId,
+            format,
+            relayOptions.Value,
+            ManualActivity: request.ManualActivity ?? gemini.AutomaticActivityDetection == false,
+            Tools: tools.Declarations.Count > 0 ? tools : null,
+            Resumption: gemini.SessionResumption && gemini.EffectiveBackend == GeminiBackend.Gemini,
+            ResumeHandle: resumeHandle,
+            ResumeTokens: gemini.SessionResumption ? resumeTokens : null);
+        using var session = new RelaySession(socket, setup, (handle, ct) => backend.ConnectAsync(request with { ResumeHandle = handle }, ct), logger);
         RelayEnd end;
         try
         {
@@ -71,6 +101,22 @@ internal static partial class LiveEndpoint
             stats.TotalTokens, stats.TokensByModality ?? []);
     }
 
+    private static async Task RefuseResumeAsync(System.Net.WebSockets.WebSocket socket, string message, CancellationToken cancellationToken)
+    {
+        var json = BrowserEvents.Encode(new ErrorEvent("invalid_resume_token", message));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.SendAsync(json, System.Net.WebSockets.WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "invalid resume token", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException)
+        {
+            socket.Abort();
+        }
+    }
+
     private static Task RefuseAsync(HttpContext context, string reason)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -87,6 +133,9 @@ internal static partial class LiveEndpoint
 
         [LoggerMessage(3004, LogLevel.Information, "Session usage: {ToolCalls} tool calls, {Images} images ({ImagesDropped} dropped), tokens {PromptTokens} in / {ResponseTokens} out / {TotalTokens} total, by modality {TokensByModality}", EventName = "SessionUsage")]
         public static partial void SessionUsage(ILogger logger, long toolCalls, long images, long imagesDropped, long promptTokens, long responseTokens, long totalTokens, Dictionary<string, long> tokensByModality);
+
+        [LoggerMessage(3005, LogLevel.Information, "Refused a resume token: {Reason}", EventName = "ResumeRefused")]
+        public static partial void ResumeRefused(ILogger logger, string reason);
 
         [LoggerMessage(3003, LogLevel.Error, "Session failed", EventName = "SessionFailed")]
         public static partial void SessionFailed(ILogger logger, Exception exception);

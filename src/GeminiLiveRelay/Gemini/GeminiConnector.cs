@@ -24,6 +24,8 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
 
         var client = new ClientWebSocket();
         client.Options.SetRequestHeader("x-goog-api-key", _options.ApiKey);
+        client.Options.KeepAliveInterval = _options.KeepAliveInterval;
+        client.Options.KeepAliveTimeout = _options.KeepAliveTimeout == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _options.KeepAliveTimeout;
         var socket = new GeminiSocket(client);
         try
         {

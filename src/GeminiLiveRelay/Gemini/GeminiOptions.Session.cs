@@ -91,6 +91,28 @@ internal sealed partial class GeminiOptions
     /// <summary>For NON_BLOCKING tools: <c>SILENT</c>, <c>WHEN_IDLE</c> or <c>INTERRUPT</c>.</summary>
     public string? ToolResponseScheduling { get; set; }
 
+    /// <summary>Ask for resumption handles so a conversation survives connection limits and failures.</summary>
+    public bool SessionResumption { get; set; } = true;
+
+    /// <summary>Sliding-window context compression: without it audio sessions end at 15 minutes.</summary>
+    public bool ContextWindowCompression { get; set; } = true;
+
+    /// <summary>Tokens at which compression starts (server default: 80 % of the model's context window).</summary>
+    [Range(1000L, 10_000_000L, ErrorMessage = "Gemini:CompressionTriggerTokens must be between 1000 and 10000000.")]
+    public long? CompressionTriggerTokens { get; set; }
+
+    /// <summary>Tokens the window is cut back to (server default: half the trigger).</summary>
+    [Range(500L, 10_000_000L, ErrorMessage = "Gemini:CompressionTargetTokens must be between 500 and 10000000.")]
+    public long? CompressionTargetTokens { get; set; }
+
+    /// <summary>WebSocket ping interval towards Gemini.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Gemini:KeepAliveInterval must be between 0 (off) and 10 minutes.")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a ping may go unanswered before the connection counts as lost: lenient, Gemini's pongs can take 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Gemini:KeepAliveTimeout must be between 0 (none) and 10 minutes.")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Voices a browser may pick with <c>?voice=</c>; empty allows none.</summary>
     public List<string> AllowedVoices { get; set; } = [];
 

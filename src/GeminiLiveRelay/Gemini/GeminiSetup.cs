@@ -20,6 +20,10 @@ internal sealed record Setup
 
     public RealtimeInputConfig? RealtimeInputConfig { get; init; }
 
+    public SessionResumptionConfig? SessionResumption { get; init; }
+
+    public ContextWindowCompressionConfig? ContextWindowCompression { get; init; }
+
     public EmptyConfig? InputAudioTranscription { get; init; }
 
     public EmptyConfig? OutputAudioTranscription { get; init; }
@@ -120,6 +124,14 @@ internal sealed record AutomaticActivityDetection
 }
 
 internal sealed record Proactivity(bool ProactiveAudio);
+
+/// <summary><c>{}</c> asks for handles; <c>{"handle":"..."}</c> resumes from one.</summary>
+internal sealed record SessionResumptionConfig(string? Handle);
+
+/// <summary>int64 fields travel as JSON strings in the proto3 mapping.</summary>
+internal sealed record ContextWindowCompressionConfig(string? TriggerTokens, SlidingWindow SlidingWindow);
+
+internal sealed record SlidingWindow(string? TargetTokens);
 
 internal sealed record SafetySetting(string Category, string Threshold);
 

@@ -22,7 +22,7 @@ internal static class GeminiSetupBuilder
                 VoiceConfig = voice is null ? null : new VoiceConfig(new PrebuiltVoiceConfig(voice)),
                 LanguageCode = language,
             };
-        var thinking = options.ThinkingBudget is null && options.ThinkingLevel is null && options.IncludeThoughts is null
+        var thinking = options.ThinkingBudget is null && string.IsNullOrWhiteSpace(options.ThinkingLevel) && options.IncludeThoughts is null
             ? null
             : new ThinkingConfig
             {
@@ -52,6 +52,15 @@ internal static class GeminiSetupBuilder
             SystemInstruction = instruction is null ? null : new Content([new Part(instruction)], "user"),
             Tools = BuildTools(options, functions),
             RealtimeInputConfig = BuildRealtimeInput(options, request, ignored),
+            // Sent from the first connection on: only then does the service hand out handles to resume with.
+            SessionResumption = options.SessionResumption || request.ResumeHandle is not null
+                ? new SessionResumptionConfig(request.ResumeHandle)
+                : null,
+            ContextWindowCompression = options.ContextWindowCompression
+                ? new ContextWindowCompressionConfig(
+                    options.CompressionTriggerTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    new SlidingWindow(options.CompressionTargetTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                : null,
             InputAudioTranscription = options.InputTranscription && transcripts ? EmptyConfig.Instance : null,
             OutputAudioTranscription = options.OutputTranscription && transcripts ? EmptyConfig.Instance : null,
             Proactivity = options.ProactiveAudio is { } proactive ? new Proactivity(proactive) : null,

@@ -20,4 +20,7 @@ internal sealed record LiveSessionRequest
     public string? Model { get; init; }
 
     public string? SystemInstruction { get; init; }
+
+    /// <summary>The resumption handle to continue from (a reconnect, or a browser's resume token).</summary>
+    public string? ResumeHandle { get; init; }
 }

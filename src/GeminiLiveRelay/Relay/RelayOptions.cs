@@ -29,6 +29,31 @@ internal sealed class RelayOptions
     /// <summary>Largest text frame: big enough for an image of <see cref="MaxImageBytes"/> in base64 JSON.</summary>
     public int MaxTextMessageBytes => Math.Max(MaxMessageBytes, (MaxImageBytes / 3 * 4) + 1024);
 
+    /// <summary>Reconnects to Gemini after a transient failure before giving up (0 turns reconnecting off).</summary>
+    [Range(0, 20, ErrorMessage = "Relay:ReconnectAttempts must be between 0 and 20.")]
+    public int ReconnectAttempts { get; set; } = 5;
+
+    /// <summary>First back-off delay; it doubles per attempt (with jitter) up to <see cref="ReconnectMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Relay:ReconnectInitialDelay must be between 0 and 1 minute.")]
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Relay:ReconnectMaxDelay must be between 0 and 5 minutes.")]
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>After a goAway, switch connections at a quiet point no later than timeLeft minus this margin.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Relay:GoAwayMargin must be between 0 and 5 minutes.")]
+    public TimeSpan GoAwayMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a browser's resume token stays valid (Gemini keeps handles for about 2 hours).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Relay:ResumeTokenLifetime must be between 1 second and 1 day.")]
+    public TimeSpan ResumeTokenLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Where the Data Protection keys that sign resume tokens live. Share it between replicas (a volume) so any
+    /// instance can resume any conversation; empty uses ASP.NET Core's default key location.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
     /// <summary>WebSocket ping interval towards the browser (keeps proxies from reaping a quiet socket).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Relay:KeepAliveInterval must be between 0 (off) and 10 minutes.")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -1,15 +1,28 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace GeminiLiveRelay.Relay;
 
 internal static class RelayServiceCollectionExtensions
 {
     /// <summary>Binds and validates <c>Relay</c> at start-up and registers the session plumbing.</summary>
-    public static IServiceCollection AddRelay(this IServiceCollection services)
+    public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<RelayOptions>()
             .BindConfiguration(RelayOptions.SectionName)
             .ValidateDataAnnotations();
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ToolSet>();
+        services.AddSingleton<ResumeTokens>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Resume tokens are protected with Data Protection; replicas must share keys to resume each other's sessions.
+        var dataProtection = services.AddDataProtection().SetApplicationName("GeminiLiveRelay");
+        var keysPath = configuration[$"{RelayOptions.SectionName}:{nameof(RelayOptions.DataProtectionKeysPath)}"];
+        if (!string.IsNullOrWhiteSpace(keysPath))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        }
         return services;
     }
 }

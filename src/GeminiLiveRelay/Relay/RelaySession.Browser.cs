@@ -11,6 +11,7 @@ internal sealed partial class RelaySession
 {
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
     {
+        _generating = true;
         var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
         pcm24k.Span.CopyTo(rented);
         try
@@ -40,7 +41,20 @@ internal sealed partial class RelaySession
 
         switch (geminiEvent)
         {
+            case OutputTranscript or ModelText:
+                _generating = true;
+                break;
+            case TurnComplete:
+                _generating = false;
+                break;
+            case ResumptionUpdate update:
+                OnResumptionUpdate(update);
+                return;
+            case GoAway goAway:
+                _goAway.TrySetResult(goAway.TimeLeft);
+                return;
             case Interrupted:
+                _generating = false;
                 // Audio of the interrupted turn still queued is skipped by the send loop, so this event overtakes it.
                 Interlocked.Increment(ref _generation);
                 break;

@@ -27,6 +27,15 @@ internal sealed partial class RelaySession
         [LoggerMessage(2007, LogLevel.Debug, "Closing the browser socket failed: {Error}", EventName = "BrowserCloseFailed")]
         public static partial void BrowserCloseFailed(ILogger logger, string error);
 
+        [LoggerMessage(2010, LogLevel.Warning, "Gemini connection failed ({Category}); reconnect attempt {Attempt} in {DelayMs:0} ms", EventName = "Reconnecting")]
+        public static partial void Reconnecting(ILogger logger, string category, int attempt, double delayMs);
+
+        [LoggerMessage(2011, LogLevel.Information, "Conversation resumed on a new Gemini connection (context restored: {Restored}, after {Attempts} attempt(s))", EventName = "Resumed")]
+        public static partial void Resumed(ILogger logger, bool restored, int attempts);
+
+        [LoggerMessage(2012, LogLevel.Information, "Switching Gemini connections after goAway (have a handle: {HasHandle})", EventName = "SwitchingConnection")]
+        public static partial void SwitchingConnection(ILogger logger, bool hasHandle);
+
         [LoggerMessage(2009, LogLevel.Warning, "Gemini called '{Name}' but no tools are enabled; answered with an error", EventName = "UnexpectedToolCall")]
         public static partial void UnexpectedToolCall(ILogger logger, string name);
 

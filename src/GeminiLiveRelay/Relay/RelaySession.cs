@@ -26,7 +26,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
 
     private readonly WebSocket _browser;
     private readonly InputFormat _format;
-    private readonly Func<CancellationToken, Task<IGeminiSession>> _connect;
+    private readonly Func<string?, CancellationToken, Task<IGeminiSession>> _connect;
     private readonly RelayOptions _options;
     private readonly RelaySessionSetup _setup;
     private readonly ILogger _logger;
@@ -45,7 +45,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
     private bool _activityOpen;
     private RelayStats _stats;
 
-    public RelaySession(WebSocket browser, RelaySessionSetup setup, Func<CancellationToken, Task<IGeminiSession>> connect, ILogger logger)
+    /// <param name="connect">Opens a live session, resuming from the handle when one is given.</param>
+    public RelaySession(WebSocket browser, RelaySessionSetup setup, Func<string?, CancellationToken, Task<IGeminiSession>> connect, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(setup);
         _browser = browser;
@@ -59,6 +60,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels), _options.MaxMessageBytes);
         _tools = setup.Tools is null ? null : new ToolCallRunner(setup.Tools, OnToolFinished);
         _images = new ImageGate(_options);
+        _latestHandle = setup.ResumeHandle;
     }
 
     public string SessionId { get; }
@@ -158,89 +160,11 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         await receiving.ConfigureAwait(false);
     }
 
-    /// <param name="stop">Graceful stop (the session ends for another reason): close Gemini with a close frame.</param>
-    /// <param name="cancellationToken">Hard stop: aborts the connect or the upstream socket.</param>
-    private async Task<RelayEnd> RunUpstreamAsync(Task stop, CancellationToken cancellationToken)
-    {
-        IGeminiSession session;
-        try
-        {
-            session = await _connect(cancellationToken).ConfigureAwait(false);
-        }
-        catch (GeminiConnectException ex)
-        {
-            Log.UpstreamConnectFailed(_logger, ex.Code, ex.Message);
-            PostEvent(BrowserEvents.Encode(new ErrorEvent(ex.Code, ex.Message) { CloseCode = ex.Close?.Code, CloseReason = ex.Close?.Reason }));
-            return ex.Code switch
-            {
-                GeminiConnectException.SetupTimeout => RelayEnd.SetupTimeout,
-                GeminiConnectException.Closed => RelayEnd.UpstreamClosed,
-                _ => RelayEnd.UpstreamUnavailable,
-            };
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return RelayEnd.BrowserDisconnected;
-        }
-
-        Volatile.Write(ref _connected, 1);
-        await using (session.ConfigureAwait(false))
-        {
-            PostEvent(BrowserEvents.Encode(new ReadyEvent(SessionId, session.Model, session.Backend,
-                new InputFormatInfo(_format.SampleRate, _format.EncodingName, _format.Channels))));
-            Log.SessionReady(_logger, session.Backend, session.Model);
-
-            using var pumpCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reading = session.RunAsync(this, pumpCts.Token);
-            var writing = SendToGeminiAsync(session, pumpCts.Token);
-            try
-            {
-                var first = await Task.WhenAny(reading, writing, stop).ConfigureAwait(false);
-                if (first != reading && stop.IsCompleted)
-                {
-                    // The browser side ended: send what it said before leaving, then close Gemini with a close
-                    // frame (DisposeAsync) rather than cancelling the reader, which would abort the socket.
-                    await WaitAsync(writing, _options.CloseTimeout).ConfigureAwait(false);
-                    return RelayEnd.BrowserDisconnected;
-                }
-
-                if (first == writing)
-                {
-                    // A send failed: the reader is about to see Gemini's close code, which the browser must learn.
-                    await WaitAsync(reading, _options.CloseTimeout).ConfigureAwait(false);
-                    if (!reading.IsCompletedSuccessfully)
-                    {
-                        return RelayEnd.UpstreamClosed;
-                    }
-                }
-
-                var close = await reading.ConfigureAwait(false);
-                Log.UpstreamClosed(_logger, close.Code, close.Reason);
-                PostEvent(BrowserEvents.Encode(new ErrorEvent(
-                    GeminiConnectException.Closed,
-                    $"Gemini closed the session ({close.Code}{(close.Reason.Length > 0 ? ": " + close.Reason : string.Empty)}).")
-                { CloseCode = close.Code, CloseReason = close.Reason }));
-                return RelayEnd.UpstreamClosed;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return RelayEnd.BrowserDisconnected;
-            }
-            finally
-            {
-                // DisposeAsync (end of the using) closes the socket; the reader sees that close and returns.
-                await session.DisposeAsync().ConfigureAwait(false);
-                await pumpCts.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(reading, writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
-
     private async Task SendToGeminiAsync(IGeminiSession session, CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
+            while (!_writerPaused)
             {
                 // Tool responses first: the model is waiting for them, and input may be held until they are sent.
                 await SendToolResponsesAsync(session, cancellationToken).ConfigureAwait(false);

@@ -5,10 +5,15 @@ namespace GeminiLiveRelay.Relay;
 /// <summary>Everything one relay session is started with besides its sockets.</summary>
 /// <param name="ManualActivity">The browser drives turns (<c>vad=manual</c>): activityStart/activityEnd are allowed.</param>
 /// <param name="Tools">The server-side tools, or null when none are enabled.</param>
+/// <param name="Resumption">Gemini hands out resumption handles (<c>Gemini:SessionResumption</c>): connections can be crossed.</param>
+/// <param name="ResumeHandle">The handle to start from (the browser resumed with a token).</param>
+/// <param name="ResumeTokens">Issues resume tokens to the browser; null issues none.</param>
 internal sealed record RelaySessionSetup(
     string SessionId,
     InputFormat Format,
     RelayOptions Options,
     bool ManualActivity = false,
     ToolSet? Tools = null,
-    TimeProvider? Time = null);
+    bool Resumption = false,
+    string? ResumeHandle = null,
+    ResumeTokens? ResumeTokens = null);

@@ -61,6 +61,9 @@ internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> f
 
     public bool HasResponses => !_ready.IsEmpty;
 
+    /// <summary>Calls not yet answered or cancelled.</summary>
+    public int Pending => _pending.Count;
+
     public bool TryTakeResponse(out ToolResponse response) => _ready.TryDequeue(out response);
 
     /// <summary>Completes when a response is ready or the hold may have been released.</summary>

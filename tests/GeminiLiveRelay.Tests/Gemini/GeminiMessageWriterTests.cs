@@ -103,11 +103,11 @@ public sealed class GeminiMessageWriterTests
     }
 
     [Fact]
-    public void Setup_DefaultOptions_IsExactlyTheJsSdkMinimalAudioSetup()
+    public void Setup_WithoutResumptionAndCompression_IsExactlyTheJsSdkMinimalAudioSetup()
     {
         using var writer = new GeminiMessageWriter();
 
-        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions())));
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { SessionResumption = false, ContextWindowCompression = false })));
 
         Assert.Equal(
             """{"setup":{"model":"models/gemini-3.8-live","generationConfig":{"responseModalities":["AUDIO"]},"inputAudioTranscription":{},"outputAudioTranscription":{}}}""",
@@ -120,7 +120,7 @@ public sealed class GeminiMessageWriterTests
         const string instruction = "You are \"Ada\", a terse assistant.\nAnswer in Français — briefly. 🎧";
         using var writer = new GeminiMessageWriter();
 
-        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = " Kore ", SystemInstruction = instruction })));
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = " Kore ", SystemInstruction = instruction, SessionResumption = false, ContextWindowCompression = false })));
 
         var root = JsonNode.Parse(json)!.AsObject();
         var setup = Assert.Single(root);
@@ -144,7 +144,7 @@ public sealed class GeminiMessageWriterTests
     {
         using var writer = new GeminiMessageWriter();
 
-        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = "Puck", SystemInstruction = "Be brief." })));
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = "Puck", SystemInstruction = "Be brief.", SessionResumption = false, ContextWindowCompression = false })));
 
         Assert.Equal(
             """{"setup":{"model":"models/gemini-3.8-live","generationConfig":{"responseModalities":["AUDIO"],"speechConfig":{"voiceConfig":{"prebuiltVoiceConfig":{"voiceName":"Puck"}}}},"systemInstruction":{"parts":[{"text":"Be brief."}],"role":"user"},"inputAudioTranscription":{},"outputAudioTranscription":{}}}""",
@@ -156,11 +156,35 @@ public sealed class GeminiMessageWriterTests
     {
         using var writer = new GeminiMessageWriter();
 
-        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = "  ", SystemInstruction = " \n ", Model = "models/custom-live" })));
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { Voice = "  ", SystemInstruction = " \n ", Model = "models/custom-live", SessionResumption = false, ContextWindowCompression = false })));
 
         Assert.Equal(
             """{"setup":{"model":"models/custom-live","generationConfig":{"responseModalities":["AUDIO"]},"inputAudioTranscription":{},"outputAudioTranscription":{}}}""",
             json);
+    }
+
+    [Fact]
+    public void Setup_Defaults_AskForResumptionHandlesAndSlidingWindowCompression()
+    {
+        using var writer = new GeminiMessageWriter();
+
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions { CompressionTriggerTokens = 25600, CompressionTargetTokens = 12800 })));
+
+        var setup = JsonNode.Parse(json)!["setup"]!;
+        Assert.True(JsonNode.DeepEquals(new JsonObject(), setup["sessionResumption"]));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"triggerTokens":"25600","slidingWindow":{"targetTokens":"12800"}}"""), setup["contextWindowCompression"]));
+    }
+
+    [Fact]
+    public void Setup_WithAHandle_ResumesFromIt()
+    {
+        using var writer = new GeminiMessageWriter();
+
+        var json = Utf8(writer.Setup(GeminiSetupBuilder.Build(new GeminiOptions(), new LiveSessionRequest { ResumeHandle = "Cj0xyz" })));
+
+        Assert.Equal("Cj0xyz", (string?)JsonNode.Parse(json)!["setup"]!["sessionResumption"]!["handle"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"slidingWindow":{}}"""), JsonNode.Parse(json)!["setup"]!["contextWindowCompression"]));
     }
 
     [Fact]

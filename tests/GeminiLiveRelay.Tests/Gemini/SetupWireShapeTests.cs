@@ -41,6 +41,8 @@ public sealed class SetupWireShapeTests
             ["Gemini:TurnCoverage"] = "only_activity",
             ["Gemini:ProactiveAudio"] = "true",
             ["Gemini:SafetySettings:HARASSMENT"] = "BLOCK_ONLY_HIGH",
+            ["Gemini:CompressionTriggerTokens"] = "25600",
+            ["Gemini:CompressionTargetTokens"] = "12800",
         });
 
         // The protocol reference's full example (section 3.1), restricted to what the relay configures.
@@ -72,6 +74,8 @@ public sealed class SetupWireShapeTests
                 "activityHandling": "START_OF_ACTIVITY_INTERRUPTS",
                 "turnCoverage": "TURN_INCLUDES_ONLY_ACTIVITY"
               },
+              "sessionResumption": {},
+              "contextWindowCompression": { "triggerTokens": "25600", "slidingWindow": { "targetTokens": "12800" } },
               "inputAudioTranscription": {},
               "outputAudioTranscription": {},
               "proactivity": { "proactiveAudio": true },
@@ -94,6 +98,7 @@ public sealed class SetupWireShapeTests
 
         AssertSameJson(JsonNode.Parse("""
             {"model":"models/gemini-3.8-live","generationConfig":{"responseModalities":["AUDIO"]},
+             "sessionResumption":{},"contextWindowCompression":{"slidingWindow":{}},
              "inputAudioTranscription":{},"outputAudioTranscription":{}}
             """)!, setup);
     }
@@ -162,7 +167,9 @@ public sealed class SetupWireShapeTests
                 "speechConfig": { "voiceConfig": { "prebuiltVoiceConfig": { "voiceName": "Charon" } }, "languageCode": "de-DE" }
               },
               "systemInstruction": { "parts": [ { "text": "Sprich Deutsch." } ], "role": "user" },
-              "realtimeInputConfig": { "automaticActivityDetection": { "disabled": true } }
+              "realtimeInputConfig": { "automaticActivityDetection": { "disabled": true } },
+              "sessionResumption": {},
+              "contextWindowCompression": { "slidingWindow": {} }
             }
             """)!, setup);
     }

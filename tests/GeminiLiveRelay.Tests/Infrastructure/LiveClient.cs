@@ -97,6 +97,17 @@ public sealed class LiveClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Streams like a microphone: one frame per <paramref name="interval"/> (compressed time when shorter than the frame).</summary>
+    public async Task StreamPacedAsync(byte[] audio, int frameBytes, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        for (var offset = 0; offset < audio.Length; offset += frameBytes)
+        {
+            await SendAudioAsync(audio.AsMemory(offset, Math.Min(frameBytes, audio.Length - offset)), cancellationToken);
+            await timer.WaitForNextTickAsync(cancellationToken);
+        }
+    }
+
     public async Task<JsonObject> WaitForEventAsync(string type, CancellationToken cancellationToken)
     {
         await WaitUntilAsync(c => c.EventsOfType(type).Count > 0, cancellationToken);

@@ -31,6 +31,9 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
             ["Gemini:BaseUrl"] = geminiBaseUrl?.ToString() ?? "https://generativelanguage.googleapis.com",
             ["Gemini:Backend"] = string.Empty,
             ["Serilog:MinimumLevel:Default"] = "Debug",
+            // Compressed time: reconnect back-off in milliseconds, not seconds.
+            ["Relay:ReconnectInitialDelay"] = "00:00:00.010",
+            ["Relay:ReconnectMaxDelay"] = "00:00:00.050",
         };
         foreach (var (key, value) in settings ?? [])
         {

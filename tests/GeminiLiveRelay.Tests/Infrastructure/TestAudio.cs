@@ -31,6 +31,18 @@ internal static class TestAudio
         return best;
     }
 
+    /// <summary>16 kHz PCM16 whose samples count up: any gap, duplicate or reordering shows in a byte comparison.</summary>
+    public static byte[] NumberedPcm16(double seconds)
+    {
+        var audio = new byte[(int)(16000 * seconds) * 2];
+        for (var i = 0; i < audio.Length / 2; i++)
+        {
+            BitConverter.TryWriteBytes(audio.AsSpan(2 * i), (short)(i % 32000));
+        }
+
+        return audio;
+    }
+
     /// <summary>A recognisable, non-repeating byte pattern standing in for model speech (24 kHz PCM16).</summary>
     public static byte[] ModelSpeech(int chunkIndex, int bytes = 1920)
     {

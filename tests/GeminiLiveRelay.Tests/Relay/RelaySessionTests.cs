@@ -21,7 +21,7 @@ public sealed class RelaySessionTests
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
         using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
-            _ => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
+            (_, _) => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         var sink = await fake.Running.WaitAsync(ct);
 
@@ -68,7 +68,7 @@ public sealed class RelaySessionTests
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
         using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
-            _ => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
+            (_, _) => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         await fake.Running.WaitAsync(ct);
 
