@@ -149,6 +149,39 @@ public sealed class ToolCallFlowTests
         Assert.Equal("opened", (string?)Responses(connection).Single()["response"]!["output"]);
     }
 
+    [Fact]
+    public async Task AnswerOwedToADroppedConnection_IsDeliveredOnTheResumedOne()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        await using var relay = new RelayApplication(mock.BaseUrl, new() { ["Gemini:Tools:0"] = "gate" })
+        {
+            ConfigureTestServices = services => services.AddSingleton<LiveTool>(new DelegateTool("gate", async (_, token) =>
+            {
+                await release.Task.WaitAsync(token);
+                return JsonValue.Create(7);
+            })),
+        };
+        await using var client = await LiveClient.ConnectAsync(relay.LiveUri(), ct);
+        await client.WaitForEventAsync("ready", ct);
+        var first = mock.Connections.Single();
+        await first.SendAsync(GeminiMessages.ResumptionUpdate("handle-1"), ct);
+        await first.SendAsync(ToolCallJson(("call-3", "gate", "{}")), ct);
+        await client.WaitForEventAsync("toolCall", ct);
+
+        first.Drop(); // the answer is still owed
+        await client.WaitForEventAsync("resumed", ct);
+        release.SetResult();
+        var second = mock.Connections[1];
+        await second.WaitUntilAsync(c => Responses(c).Count == 1, ct);
+
+        Assert.Empty(Responses(first));
+        Assert.Equal("call-3", (string?)Responses(second).Single()["id"]);
+        Assert.Equal("handle-1", (string?)second.Setup!["sessionResumption"]!["handle"]);
+    }
+
     private static string ToolCallJson(params (string Id, string Name, string Args)[] calls) =>
         new JsonObject
         {
