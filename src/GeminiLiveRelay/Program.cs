@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Access;
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
 using GeminiLiveRelay.Relay;
@@ -27,12 +28,24 @@ builder.Services.AddGeminiLive();
 builder.Services.AddLiveTools();
 builder.Services.AddRelay(builder.Configuration);
 
+// Who may connect, from which pages, and how much: auth mode, origins, session caps, connect rate, budgets.
+builder.Services.AddRelayAccess();
+
 var app = builder.Build();
 
 app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.MapLiveRelay();
 
 try

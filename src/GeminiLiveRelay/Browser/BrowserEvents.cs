@@ -139,6 +139,9 @@ internal static class BrowserEvents
     public static readonly byte[] GenerationComplete = Encode(new SignalEvent("generationComplete"));
     public static readonly byte[] TurnComplete = Encode(new SignalEvent("turnComplete"));
 
+    /// <summary>The relay is shutting down: the page should reconnect (another instance will answer).</summary>
+    public static readonly byte[] Shutdown = Encode(new SignalEvent("shutdown"));
+
     public static byte[] Encode(ReadyEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.ReadyEvent);
 
     public static byte[] Encode(TextEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, BrowserJsonContext.Default.TextEvent);

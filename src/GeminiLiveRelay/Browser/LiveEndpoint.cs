@@ -9,11 +9,21 @@ namespace GeminiLiveRelay.Browser;
 /// <summary><c>/live</c>: validates the request, accepts the WebSocket and runs one <see cref="RelaySession"/>.</summary>
 internal static partial class LiveEndpoint
 {
-    public static IEndpointConventionBuilder MapLiveRelay(this IEndpointRouteBuilder endpoints) =>
-        endpoints.Map("/live", HandleAsync);
+    public static IEndpointConventionBuilder MapLiveRelay(this IEndpointRouteBuilder endpoints)
+    {
+        // Other methods on /live get 405 with a sentence (and Allow: GET), not a bare status.
+        endpoints.MapMethods("/live", ["POST", "PUT", "PATCH", "DELETE"], static context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET";
+            return context.Response.WriteAsync("/live accepts only GET with a WebSocket upgrade.");
+        });
+        return endpoints.MapGet("/live", HandleAsync).RequireRateLimiting(Access.AccessServiceCollectionExtensions.ConnectRatePolicy);
+    }
 
     private static async Task HandleAsync(
         HttpContext context,
+        LiveRequestGate gate,
         BackendConnector backend,
         ToolSet tools,
         ResumeTokens resumeTokens,
@@ -22,19 +32,15 @@ internal static partial class LiveEndpoint
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
-        var request = LiveSessionRequest.Default;
-        if ((InputFormat.TryParse(context.Request.Query, out var format)
-             ?? SessionQuery.Parse(context.Request.Query, geminiOptions.Value, relayOptions.Value, out request)) is { } error)
+        if (gate.Check(context, out var admitted) is { } refusal)
         {
-            await RefuseAsync(context, error).ConfigureAwait(false);
+            context.Response.StatusCode = refusal.Status;
+            await context.Response.WriteAsync(refusal.Message).ConfigureAwait(false);
             return;
         }
 
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            await RefuseAsync(context, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).").ConfigureAwait(false);
-            return;
-        }
+        using var lease = admitted!.Lease;
+        var (format, request) = (admitted.Format, admitted.Request);
 
         // A resume token (from a dropped connection) continues that conversation, on the model it ran on.
         string? resumeHandle = null;
@@ -51,7 +57,7 @@ internal static partial class LiveEndpoint
 
         var logger = loggerFactory.CreateLogger("GeminiLiveRelay.Session");
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = sessionId });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = sessionId, ["User"] = admitted.Client.User });
 
         // A live conversation is not a request: it must not be cut by a request timeout.
         context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
@@ -78,7 +84,8 @@ internal static partial class LiveEndpoint
             Tools: tools.Declarations.Count > 0 ? tools : null,
             Resumption: gemini.SessionResumption && gemini.EffectiveBackend == GeminiBackend.Gemini,
             ResumeHandle: resumeHandle,
-            ResumeTokens: gemini.SessionResumption ? resumeTokens : null);
+            ResumeTokens: gemini.SessionResumption ? resumeTokens : null,
+            MaxDuration: lease.Budget < relayOptions.Value.MaxSessionDuration ? lease.Budget : relayOptions.Value.MaxSessionDuration);
         using var session = new RelaySession(socket, setup, (handle, ct) => backend.ConnectAsync(request with { ResumeHandle = handle }, ct), logger);
         RelayEnd end;
         try
@@ -115,12 +122,6 @@ internal static partial class LiveEndpoint
         {
             socket.Abort();
         }
-    }
-
-    private static Task RefuseAsync(HttpContext context, string reason)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return context.Response.WriteAsync(reason);
     }
 
     private static partial class Log

@@ -47,7 +47,7 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
             await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
             var model = request.Model ?? _options.Model;
             Log.Connected(_logger, model, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>());
+            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>(), _options.SendTimeout);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -113,6 +113,10 @@ internal sealed partial class GeminiOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Gemini:KeepAliveTimeout must be between 0 (none) and 10 minutes.")]
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>A send to Gemini that takes longer means the upstream stalled: the connection is dropped and resumed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Gemini:SendTimeout must be between 1 second and 10 minutes.")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Voices a browser may pick with <c>?voice=</c>; empty allows none.</summary>
     public List<string> AllowedVoices { get; set; } = [];
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 
@@ -7,8 +8,26 @@ namespace GeminiLiveRelay.Gemini;
 /// A Gemini Live session over its WebSocket, after <c>setupComplete</c>. Client messages go out as compact JSON
 /// text frames (as every official SDK sends them); server messages are parsed and reported to the sink.
 /// </summary>
-internal sealed partial class GeminiSession(GeminiSocket socket, string model, ILogger logger) : IGeminiSession
+internal sealed partial class GeminiSession : IGeminiSession
 {
+    private readonly GeminiSocket socket;
+    private readonly string model;
+    private readonly ILogger logger;
+    private readonly TimeSpan _sendTimeout;
+    private readonly Timer _watchdog;
+    private long _sendStarted;
+
+    /// <param name="sendTimeout">A send that takes longer means the upstream stalled: the socket is aborted, which the
+    /// reader reports as a dropped connection (and the relay reconnects).</param>
+    public GeminiSession(GeminiSocket socket, string model, ILogger logger, TimeSpan sendTimeout)
+    {
+        this.socket = socket;
+        this.model = model;
+        this.logger = logger;
+        _sendTimeout = sendTimeout;
+        _watchdog = new Timer(static state => ((GeminiSession)state!).CheckStall(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
     // ClientWebSocket allows one outstanding send; the relay has one writer, the lock also covers close.
@@ -106,6 +125,7 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
         }
         finally
         {
+            await _watchdog.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             _writer.Dispose();
         }
@@ -117,10 +137,12 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
         try
         {
             var payload = encode(_writer, state);
+            Volatile.Write(ref _sendStarted, Stopwatch.GetTimestamp());
             await socket.Socket.SendAsync(payload, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            Volatile.Write(ref _sendStarted, 0);
             _sendLock.Release();
         }
     }
@@ -199,8 +221,21 @@ internal sealed partial class GeminiSession(GeminiSocket socket, string model, I
         }
     }
 
+    private void CheckStall()
+    {
+        var started = Volatile.Read(ref _sendStarted);
+        if (started != 0 && Stopwatch.GetElapsedTime(started) > _sendTimeout)
+        {
+            Log.Stalled(logger, _sendTimeout.TotalSeconds);
+            socket.Socket.Abort();
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(1104, LogLevel.Warning, "Gemini stopped taking data (a send took over {TimeoutSeconds} s): aborting the connection", EventName = "GeminiStalled")]
+        public static partial void Stalled(ILogger logger, double timeoutSeconds);
+
         [LoggerMessage(1101, LogLevel.Warning, "Skipped an unreadable Gemini message of {Length} bytes: {Error}", EventName = "GeminiUnreadableMessage")]
         public static partial void UnreadableMessage(ILogger logger, int length, string error);
 

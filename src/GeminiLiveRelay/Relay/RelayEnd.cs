@@ -13,6 +13,10 @@ internal enum RelayEnd
     SetupTimeout,
     ShuttingDown,
     Failed,
+    DurationLimit,
+    IdleTimeout,
+    AudioTooFast,
+    BrowserTooSlow,
 }
 
 internal static class RelayEndExtensions
@@ -25,13 +29,17 @@ internal static class RelayEndExtensions
         RelayEnd.UpstreamUnavailable => (WebSocketCloseStatus.InternalServerError, "gemini unavailable"),
         RelayEnd.SetupTimeout => (WebSocketCloseStatus.InternalServerError, "gemini setup timed out"),
         RelayEnd.ShuttingDown => (WebSocketCloseStatus.EndpointUnavailable, "server shutting down"),
+        RelayEnd.DurationLimit => (WebSocketCloseStatus.NormalClosure, "session time limit reached"),
+        RelayEnd.IdleTimeout => (WebSocketCloseStatus.NormalClosure, "idle timeout"),
+        RelayEnd.AudioTooFast => (WebSocketCloseStatus.PolicyViolation, "audio faster than real time"),
+        RelayEnd.BrowserTooSlow => (WebSocketCloseStatus.PolicyViolation, "client not reading fast enough"),
         _ => (WebSocketCloseStatus.InternalServerError, "relay error"),
     };
 
     public static LogLevel ToLogLevel(this RelayEnd end) => end switch
     {
         RelayEnd.BrowserClosed or RelayEnd.BrowserDisconnected or RelayEnd.ShuttingDown => LogLevel.Information,
-        RelayEnd.MessageTooBig => LogLevel.Information,
+        RelayEnd.MessageTooBig or RelayEnd.DurationLimit or RelayEnd.IdleTimeout => LogLevel.Information,
         RelayEnd.Failed => LogLevel.Error,
         _ => LogLevel.Warning,
     };

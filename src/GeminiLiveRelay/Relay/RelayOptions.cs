@@ -54,6 +54,49 @@ internal sealed class RelayOptions
     /// </summary>
     public string? DataProtectionKeysPath { get; set; }
 
+    /// <summary>
+    /// Pages allowed to open <c>/live</c> (exact origins such as <c>https://app.example.com</c>; <c>*</c> allows any).
+    /// Empty: the relay's own origin only. Requests without an Origin header (non-browser clients) are not
+    /// subject to cross-site WebSocket hijacking and are left to authentication.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    [Range(1, 100_000, ErrorMessage = "Relay:MaxSessions must be between 1 and 100000.")]
+    public int MaxSessions { get; set; } = 200;
+
+    [Range(1, 10_000, ErrorMessage = "Relay:MaxSessionsPerUser must be between 1 and 10000.")]
+    public int MaxSessionsPerUser { get; set; } = 3;
+
+    [Range(1, 10_000, ErrorMessage = "Relay:MaxSessionsPerIp must be between 1 and 10000.")]
+    public int MaxSessionsPerIp { get; set; } = 10;
+
+    /// <summary>New /live connections per minute per user (or per IP when anonymous).</summary>
+    [Range(1, 100_000, ErrorMessage = "Relay:ConnectsPerMinute must be between 1 and 100000.")]
+    public int ConnectsPerMinute { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Relay:MaxSessionDuration must be between 1 minute and 7 days.")]
+    public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>No audio or text from the browser for this long ends the session (after a warning).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00", ErrorMessage = "Relay:IdleTimeout must be between 5 seconds and 1 day.")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Session minutes per user per UTC day, counted in memory per instance (0 = unlimited).</summary>
+    [Range(0, 1440 * 31, ErrorMessage = "Relay:DailyMinutesPerUser must be between 0 (unlimited) and 44640.")]
+    public int DailyMinutesPerUser { get; set; } = 240;
+
+    /// <summary>How much faster than real time a browser may send audio, sustained (bursts of a few seconds pass).</summary>
+    [Range(1.0, 100.0, ErrorMessage = "Relay:MaxAudioRealtimeFactor must be between 1 and 100.")]
+    public double MaxAudioRealtimeFactor { get; set; } = 1.5;
+
+    /// <summary>Model audio waiting for a browser that does not read; beyond it the session closes with 1008.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:01:00", ErrorMessage = "Relay:MaxBrowserBacklog must be between 200 ms and 1 minute.")]
+    public TimeSpan MaxBrowserBacklog { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>On shutdown, sessions get this long to finish the model's sentence before closing with 1001.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Relay:ShutdownDrainPeriod must be between 0 and 10 minutes.")]
+    public TimeSpan ShutdownDrainPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>WebSocket ping interval towards the browser (keeps proxies from reaping a quiet socket).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Relay:KeepAliveInterval must be between 0 (off) and 10 minutes.")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -14,6 +14,7 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ToolSet>();
         services.AddSingleton<ResumeTokens>();
+        services.AddSingleton<Browser.LiveRequestGate>();
         services.TryAddSingleton(TimeProvider.System);
 
         // Resume tokens are protected with Data Protection; replicas must share keys to resume each other's sessions.

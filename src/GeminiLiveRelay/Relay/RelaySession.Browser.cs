@@ -12,6 +12,15 @@ internal sealed partial class RelaySession
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
     {
         _generating = true;
+        if (Interlocked.Add(ref _downstreamAudioBytes, pcm24k.Length) > _maxBacklogBytes)
+        {
+            // The browser is not reading: never let one slow client grow server memory (or stall the Gemini reader).
+            Interlocked.Add(ref _downstreamAudioBytes, -pcm24k.Length);
+            _stats.AudioBytesDropped += pcm24k.Length;
+            Trip(RelayEnd.BrowserTooSlow);
+            return;
+        }
+
         var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
         pcm24k.Span.CopyTo(rented);
         try
@@ -134,6 +143,11 @@ internal sealed partial class RelaySession
             {
                 try
                 {
+                    if (item.IsAudio)
+                    {
+                        Interlocked.Add(ref _downstreamAudioBytes, -item.Length);
+                    }
+
                     if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))
                     {
                         _stats.AudioBytesDropped += item.Length;
@@ -245,6 +259,15 @@ internal sealed partial class RelaySession
             }
 
             _stats.AudioBytesFromBrowser += message.Length;
+            MarkActivity();
+            if (!_audioRate.TryConsume((double)message.Length / _chunker.BytesPerSampleFrame / _format.SampleRate))
+            {
+                PostEvent(BrowserEvents.Encode(new ErrorEvent("audio_too_fast",
+                    $"Audio is arriving much faster than real time (over {_options.MaxAudioRealtimeFactor:0.#}x, Relay:MaxAudioRealtimeFactor).")));
+                Trip(RelayEnd.AudioTooFast);
+                return;
+            }
+
             _chunker.Append(message.Span);
             await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
             return;
@@ -271,6 +294,11 @@ internal sealed partial class RelaySession
             }
 
             return;
+        }
+
+        if (command.Type is "text" or "image")
+        {
+            MarkActivity();
         }
 
         // Audio gathered so far belongs before this message: keep the order the browser sent.

@@ -33,6 +33,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
     private readonly UpstreamAudioChunker _chunker;
     private readonly ToolCallRunner? _tools;
     private readonly ImageGate _images;
+    private readonly AudioRateGuard _audioRate;
+    private readonly long _maxBacklogBytes;
     private readonly Channel<UpstreamItem> _upstream = Channel.CreateBounded<UpstreamItem>(
         new BoundedChannelOptions(UpstreamCapacity) { SingleReader = true });
     private readonly Channel<DownstreamItem> _downstream = Channel.CreateBounded<DownstreamItem>(
@@ -60,6 +62,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels), _options.MaxMessageBytes);
         _tools = setup.Tools is null ? null : new ToolCallRunner(setup.Tools, OnToolFinished);
         _images = new ImageGate(_options);
+        _audioRate = new AudioRateGuard(_options.MaxAudioRealtimeFactor);
+        _maxBacklogBytes = (long)(24000 * 2 * _options.MaxBrowserBacklog.TotalSeconds);
         _latestHandle = setup.ResumeHandle;
     }
 
@@ -84,16 +88,19 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         // Not linked to the browser: when the browser vanishes, what it already said (and the activityEnd it owes)
         // is still delivered, then Gemini is closed with a close frame; the hard cancel below bounds that.
         using var upstreamCts = new CancellationTokenSource();
-        var shutdown = new TaskCompletionSource<RelayEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var shutdownRegistration = shuttingDown.Register(() => shutdown.TrySetResult(RelayEnd.ShuttingDown)).ConfigureAwait(false);
+        using var superviseCts = new CancellationTokenSource();
 
         var sending = SendToBrowserAsync(sendCts.Token);
         var receiving = ReceiveFromBrowserAsync(receiveCts.Token);
         var stopUpstream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var upstream = RunUpstreamAsync(stopUpstream.Task, upstreamCts.Token);
 
-        var first = await Task.WhenAny(receiving, upstream, shutdown.Task).ConfigureAwait(false);
+        var supervising = SuperviseAsync(shuttingDown, superviseCts.Token);
+
+        var first = await Task.WhenAny(receiving, upstream, supervising, _limitTripped.Task).ConfigureAwait(false);
         var end = await first.ConfigureAwait(false);
+        await superviseCts.CancelAsync().ConfigureAwait(false);
+        await ((Task)supervising).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions). An
         // activityStart the browser left open is closed first, so the model is never left waiting for a turn's end.

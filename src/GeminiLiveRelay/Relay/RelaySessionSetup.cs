@@ -8,6 +8,7 @@ namespace GeminiLiveRelay.Relay;
 /// <param name="Resumption">Gemini hands out resumption handles (<c>Gemini:SessionResumption</c>): connections can be crossed.</param>
 /// <param name="ResumeHandle">The handle to start from (the browser resumed with a token).</param>
 /// <param name="ResumeTokens">Issues resume tokens to the browser; null issues none.</param>
+/// <param name="MaxDuration">The session's time limit (the maximum duration, or what is left of the user's daily budget).</param>
 internal sealed record RelaySessionSetup(
     string SessionId,
     InputFormat Format,
@@ -16,4 +17,5 @@ internal sealed record RelaySessionSetup(
     ToolSet? Tools = null,
     bool Resumption = false,
     string? ResumeHandle = null,
-    ResumeTokens? ResumeTokens = null);
+    ResumeTokens? ResumeTokens = null,
+    TimeSpan? MaxDuration = null);

@@ -30,6 +30,8 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
             ["Gemini:ApiKey"] = geminiBaseUrl is null ? string.Empty : TestApiKey,
             ["Gemini:BaseUrl"] = geminiBaseUrl?.ToString() ?? "https://generativelanguage.googleapis.com",
             ["Gemini:Backend"] = string.Empty,
+            // Production requires an explicit auth mode (fail closed); tests that exercise auth override it.
+            ["Relay:Auth:Mode"] = "none",
             ["Serilog:MinimumLevel:Default"] = "Debug",
             // Compressed time: reconnect back-off in milliseconds, not seconds.
             ["Relay:ReconnectInitialDelay"] = "00:00:00.010",

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using GeminiLiveRelay.Browser;
+
+namespace GeminiLiveRelay.Relay;
+
+// Per-session limits that are watched while the session runs: duration (or the user's remaining daily budget),
+// idle time, a browser that stops reading, and the graceful drain on shutdown.
+internal sealed partial class RelaySession
+{
+    private static readonly TimeSpan SupervisorTick = TimeSpan.FromMilliseconds(250);
+
+    private readonly TaskCompletionSource<RelayEnd> _limitTripped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastActivity = Stopwatch.GetTimestamp();
+    private long _downstreamAudioBytes;
+
+
+    private void MarkActivity() => Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+
+    private void Trip(RelayEnd end) => _limitTripped.TrySetResult(end);
+
+    private async Task<RelayEnd> SuperviseAsync(CancellationToken shuttingDown, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var maxDuration = _setup.MaxDuration ?? _options.MaxSessionDuration;
+        var durationWarned = false;
+        var idleWarned = false;
+        using var timer = new PeriodicTimer(SupervisorTick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (shuttingDown.IsCancellationRequested)
+                {
+                    return await DrainAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (elapsed >= maxDuration)
+                {
+                    return RelayEnd.DurationLimit;
+                }
+
+                if (!durationWarned && elapsed >= maxDuration - WarningBefore(maxDuration))
+                {
+                    durationWarned = true;
+                    PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", Math.Round((maxDuration - elapsed).TotalSeconds))));
+                }
+
+                var idle = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity));
+                if (idle >= _options.IdleTimeout)
+                {
+                    return RelayEnd.IdleTimeout;
+                }
+
+                if (idle >= _options.IdleTimeout - WarningBefore(_options.IdleTimeout))
+                {
+                    if (!idleWarned)
+                    {
+                        idleWarned = true;
+                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("idle", Math.Round((_options.IdleTimeout - idle).TotalSeconds))));
+                    }
+                }
+                else
+                {
+                    idleWarned = false;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return RelayEnd.BrowserDisconnected;
+    }
+
+    /// <summary>Warn a minute ahead, or a tenth of the limit ahead for short limits.</summary>
+    private static TimeSpan WarningBefore(TimeSpan limit) =>
+        limit / 10 < TimeSpan.FromMinutes(1) ? limit / 10 : TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Shutdown: tell the browser (so the page reconnects elsewhere), let the model finish its sentence within
+    /// <c>Relay:ShutdownDrainPeriod</c>, then end (the browser is closed with 1001).
+    /// </summary>
+    private async Task<RelayEnd> DrainAsync(CancellationToken cancellationToken)
+    {
+        PostEvent(BrowserEvents.Shutdown);
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.ShutdownDrainPeriod.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline && (_generating || Volatile.Read(ref _downstreamAudioBytes) > 0))
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return RelayEnd.ShuttingDown;
+    }
+}
