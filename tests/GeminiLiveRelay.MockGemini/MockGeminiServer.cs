@@ -73,6 +73,15 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Drops the mock's record of a finished connection (long fuzz and load runs would otherwise keep it all).</summary>
+    public void Forget(MockGeminiConnection connection)
+    {
+        lock (_all)
+        {
+            _all.Remove(connection);
+        }
+    }
+
     /// <summary>Waits until the mock has accepted at least <paramref name="count"/> connections.</summary>
     public async Task WaitForConnectionCountAsync(int count, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace GeminiLiveRelay.Browser;
 
 /// <summary>
 /// Everything checked before a <c>/live</c> upgrade is accepted, in order, each with its own status and a sentence:
-/// draining (503), origin (403), sign-in (401), query (400), not a WebSocket (400), capacity and budgets (429).
+/// draining (503), origin (403), sign-in (401), query (400), capacity and budgets (429), not a WebSocket (400).
 /// Nothing upstream is opened for a refused request.
 /// </summary>
 internal sealed partial class LiveRequestGate(
@@ -53,15 +53,16 @@ internal sealed partial class LiveRequestGate(
             return new(StatusCodes.Status400BadRequest, error);
         }
 
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            return new(StatusCodes.Status400BadRequest, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).");
-        }
-
         if (admission.TryAdmit(client.User, client.Ip, out var lease) is { } full)
         {
             Log.SessionRefused(logger, client.User, full);
             return new(StatusCodes.Status429TooManyRequests, full);
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            lease!.Dispose();
+            return new(StatusCodes.Status400BadRequest, "/live is a WebSocket endpoint: connect with a WebSocket upgrade (GET, Upgrade: websocket).");
         }
 
         admitted = new Admitted(format, request, client, lease!);

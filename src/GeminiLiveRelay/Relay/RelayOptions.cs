@@ -74,11 +74,11 @@ internal sealed class RelayOptions
     [Range(1, 100_000, ErrorMessage = "Relay:ConnectsPerMinute must be between 1 and 100000.")]
     public int ConnectsPerMinute { get; set; } = 20;
 
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Relay:MaxSessionDuration must be between 1 minute and 7 days.")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Relay:MaxSessionDuration must be between 1 second and 7 days.")]
     public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>No audio or text from the browser for this long ends the session (after a warning).</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00", ErrorMessage = "Relay:IdleTimeout must be between 5 seconds and 1 day.")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Relay:IdleTimeout must be between 1 second and 1 day.")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Session minutes per user per UTC day, counted in memory per instance (0 = unlimited).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,6 +15,16 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ToolSet>();
         services.AddSingleton<ResumeTokens>();
+
+        // The host must wait for the drain: sessions get Relay:ShutdownDrainPeriod to finish, plus time to close.
+        services.AddOptions<HostOptions>().Configure<IOptions<RelayOptions>>((host, relay) =>
+        {
+            var needed = relay.Value.ShutdownDrainPeriod + relay.Value.CloseTimeout + TimeSpan.FromSeconds(5);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
         services.AddSingleton<Browser.LiveRequestGate>();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -249,6 +249,11 @@ internal sealed partial class RelaySession
     private async ValueTask HandleBrowserMessageAsync(WebSocketMessageType type, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         _stats.BrowserFrames++;
+        if (_limitTripped.Task.IsCompleted)
+        {
+            return; // the session is ending over a limit: nothing more goes upstream
+        }
+
         if (type == WebSocketMessageType.Binary)
         {
             if (message.Length % _chunker.BytesPerSampleFrame != 0)

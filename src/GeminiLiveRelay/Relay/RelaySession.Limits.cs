@@ -34,35 +34,40 @@ internal sealed partial class RelaySession
                     return await DrainAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // Each limit warns first (sessionExpiring) and closes no earlier than the next tick, so the browser
+                // always hears about it before the socket closes.
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                if (elapsed >= maxDuration)
+                if (elapsed >= maxDuration - WarningBefore(maxDuration))
                 {
-                    return RelayEnd.DurationLimit;
-                }
+                    if (durationWarned && elapsed >= maxDuration)
+                    {
+                        return RelayEnd.DurationLimit;
+                    }
 
-                if (!durationWarned && elapsed >= maxDuration - WarningBefore(maxDuration))
-                {
-                    durationWarned = true;
-                    PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", Math.Round((maxDuration - elapsed).TotalSeconds))));
+                    if (!durationWarned)
+                    {
+                        durationWarned = true;
+                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", SecondsLeft(maxDuration - elapsed))));
+                    }
                 }
 
                 var idle = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity));
-                if (idle >= _options.IdleTimeout)
-                {
-                    return RelayEnd.IdleTimeout;
-                }
-
                 if (idle >= _options.IdleTimeout - WarningBefore(_options.IdleTimeout))
                 {
+                    if (idleWarned && idle >= _options.IdleTimeout)
+                    {
+                        return RelayEnd.IdleTimeout;
+                    }
+
                     if (!idleWarned)
                     {
                         idleWarned = true;
-                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("idle", Math.Round((_options.IdleTimeout - idle).TotalSeconds))));
+                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("idle", SecondsLeft(_options.IdleTimeout - idle))));
                     }
                 }
                 else
                 {
-                    idleWarned = false;
+                    idleWarned = false; // activity came back: a later idle spell warns again
                 }
             }
         }
@@ -72,6 +77,8 @@ internal sealed partial class RelaySession
 
         return RelayEnd.BrowserDisconnected;
     }
+
+    private static double SecondsLeft(TimeSpan left) => Math.Max(0, Math.Round(left.TotalSeconds));
 
     /// <summary>Warn a minute ahead, or a tenth of the limit ahead for short limits.</summary>
     private static TimeSpan WarningBefore(TimeSpan limit) =>

@@ -22,6 +22,27 @@ public sealed class LiveClient : IAsyncDisposable
         _receiving = Task.Run(() => ReceiveLoopAsync(cancellationToken), cancellationToken);
     }
 
+    /// <summary>Connects, or returns the HTTP status that refused the upgrade.</summary>
+    public static async Task<(System.Net.HttpStatusCode Status, LiveClient? Client)> TryConnectAsync(
+        Uri uri, CancellationToken cancellationToken, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        try
+        {
+            await socket.ConnectAsync(uri, cancellationToken);
+        }
+        catch (WebSocketException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            return (status, null);
+        }
+
+        return (socket.HttpStatusCode, new LiveClient(socket, cancellationToken));
+    }
+
     public static async Task<LiveClient> ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
