@@ -11,7 +11,7 @@ namespace GeminiLiveRelay.Tests.Browser;
 /// Thousands of random and hostile frames at /live: each bad frame ends in an error event or a precise close code,
 /// nothing throws unhandled, memory returns to its baseline, and a well-behaved session alongside is untouched.
 /// </summary>
-[Collection(MemoryMeasurementCollection.Name)]
+[Collection(MemoryMeasurementGroup.Name)]
 public sealed class FuzzTests
 {
     private const int MaxMessageBytes = 4096;
