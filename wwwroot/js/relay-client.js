@@ -1,5 +1,5 @@
-// The browser side of the relay's /live protocol v1 (docs/protocol.md). Knows nothing about audio devices or the
-// page: it sends binary audio and JSON messages, and turns what the relay sends into events.
+// The browser side of the relay's /live protocol v1 (docs/protocol.md). Knows nothing about audio devices, cameras
+// or the page: it sends binary audio and JSON messages, and turns what the relay sends into events.
 //
 // Events (all CustomEvent; `detail` as noted):
 //   open                 the socket is open
@@ -11,8 +11,15 @@
 //   interrupted          the user barged in: flush playback
 //   generationcomplete   the model finished generating this turn
 //   turncomplete         the model's turn is over
+//   toolcall             {id, name, args}: the model called a server-side tool (the relay runs it)
+//   toolresult           {id, name, ok, durationMs, error?, cancelled?}: that call finished, failed or was cancelled
+//   usage                {promptTokenCount, responseTokenCount, totalTokenCount, promptTokensByModality,
+//                         responseTokensByModality, thoughtsTokenCount?, cachedContentTokenCount?,
+//                         toolUsePromptTokenCount?}: tokens of one model turn
+//   grounding            {sources: [{title, uri}], queries: [string]}: web sources behind the model's answer
+//   warning              {code, message}: a non-fatal notice (e.g. image_rate_limited); the session goes on
 //   error                {code, message, closeCode?, closeReason?}
-//   close                {code, reason, wasClean}
+//   close                {code, reason, wasClean, opened}: opened is false when the relay refused the connection
 
 const EVENT_NAMES = {
   ready: 'ready',
@@ -22,8 +29,19 @@ const EVENT_NAMES = {
   interrupted: 'interrupted',
   generationComplete: 'generationcomplete',
   turnComplete: 'turncomplete',
+  toolCall: 'toolcall',
+  toolResult: 'toolresult',
+  usage: 'usage',
+  grounding: 'grounding',
+  warning: 'warning',
   error: 'error',
 };
+
+// Events whose detail is just their text.
+const TEXT_EVENTS = new Set(['inputtranscript', 'outputtranscript', 'text']);
+
+// Per-session choices the relay accepts on the URL (each only as far as its operator allows).
+const SESSION_OPTIONS = ['vad', 'voice', 'language', 'transcripts'];
 
 // Audio captured before the socket opens is held (the relay itself holds it until Gemini is ready), up to ~10 s.
 const MAX_PENDING_FRAMES = 500;
@@ -36,18 +54,36 @@ export class RelayClient extends EventTarget {
     return this.#socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Opens /live, declaring the format of the audio this page will send. */
-  connect({ sampleRate, encoding = 'pcm16', channels = 1, path = '/live' }) {
+  /**
+   * Opens /live, declaring the format of the audio this page will send.
+   * @param {object} options
+   * @param {number} options.sampleRate Hz of the audio frames (the capture context's native rate).
+   * @param {'pcm16'|'float32'} [options.encoding]
+   * @param {1|2} [options.channels]
+   * @param {'auto'|'manual'} [options.vad] manual: the page marks turns with sendActivityStart/sendActivityEnd.
+   * @param {string} [options.voice] a prebuilt voice the operator allows (Gemini:AllowedVoices).
+   * @param {string} [options.language] BCP-47 code of the conversation, e.g. en-US.
+   * @param {'on'|'off'} [options.transcripts] whether the relay asks Gemini for transcripts.
+   * Unset options are left to the relay's configuration.
+   */
+  connect({ sampleRate, encoding = 'pcm16', channels = 1, path = '/live', ...session }) {
     this.close();
     const url = new URL(path, location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('sampleRate', String(Math.round(sampleRate)));
     url.searchParams.set('encoding', encoding);
     url.searchParams.set('channels', String(channels));
+    for (const name of SESSION_OPTIONS) {
+      if (session[name] !== undefined && session[name] !== null && session[name] !== '') {
+        url.searchParams.set(name, String(session[name]));
+      }
+    }
 
     const socket = new WebSocket(url);
+    let opened = false;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
+      opened = true;
       for (const frame of this.#pending) {
         socket.send(frame);
       }
@@ -60,32 +96,45 @@ export class RelayClient extends EventTarget {
         this.#socket = null;
         this.#pending = [];
       }
-      this.#emit('close', { code: event.code, reason: event.reason, wasClean: event.wasClean });
+      this.#emit('close', { code: event.code, reason: event.reason, wasClean: event.wasClean, opened });
     };
     this.#socket = socket;
   }
 
   /** Sends one frame of microphone audio (in the declared format). */
   sendAudio(buffer) {
-    this.#send(buffer);
+    return this.#send(buffer);
   }
 
   /** Sends a typed user turn. */
   sendText(text) {
-    this.#send(JSON.stringify({ type: 'text', text }));
+    return this.#send(JSON.stringify({ type: 'text', text }));
   }
 
-  /** Tells the model the microphone stopped (muted or paused). */
+  /** Tells the model the microphone stopped (muted or paused). Automatic turn-taking only (not with vad=manual). */
   sendAudioStreamEnd() {
-    this.#send(JSON.stringify({ type: 'audioStreamEnd' }));
+    return this.#send(JSON.stringify({ type: 'audioStreamEnd' }));
   }
 
+  /** vad=manual only: the user started talking (the audio that follows is their turn). */
   sendActivityStart() {
-    this.#send(JSON.stringify({ type: 'activityStart' }));
+    return this.#send(JSON.stringify({ type: 'activityStart' }));
   }
 
+  /** vad=manual only: the user stopped talking; the model answers. */
   sendActivityEnd() {
-    this.#send(JSON.stringify({ type: 'activityEnd' }));
+    return this.#send(JSON.stringify({ type: 'activityEnd' }));
+  }
+
+  /**
+   * Sends one camera or screen frame. The relay takes about one per second (more are dropped with a single
+   * `warning`) of at most Relay:MaxImageBytes decoded.
+   * @param {'image/jpeg'|'image/png'|'image/webp'} mimeType
+   * @param {string} base64 the image bytes in standard base64, without a `data:` prefix.
+   * @returns {boolean} whether the frame was sent or queued for the opening socket.
+   */
+  sendImage(mimeType, base64) {
+    return this.#send(JSON.stringify({ type: 'image', mimeType, data: base64 }));
   }
 
   close() {
@@ -100,14 +149,20 @@ export class RelayClient extends EventTarget {
   #send(data) {
     const socket = this.#socket;
     if (!socket) {
-      return;
+      return false;
     }
 
     if (socket.readyState === WebSocket.OPEN) {
       socket.send(data);
-    } else if (socket.readyState === WebSocket.CONNECTING && this.#pending.length < MAX_PENDING_FRAMES) {
-      this.#pending.push(data);
+      return true;
     }
+
+    if (socket.readyState === WebSocket.CONNECTING && this.#pending.length < MAX_PENDING_FRAMES) {
+      this.#pending.push(data);
+      return true;
+    }
+
+    return false;
   }
 
   #onMessage(data) {
@@ -124,13 +179,13 @@ export class RelayClient extends EventTarget {
       return;
     }
 
-    const name = EVENT_NAMES[message.type];
+    const known = message !== null && typeof message === 'object' && Object.hasOwn(EVENT_NAMES, message.type);
+    const name = known ? EVENT_NAMES[message.type] : undefined;
     if (!name) {
       return; // a newer relay's event this page does not know: ignore it
     }
 
-    const detail = 'text' in message && name !== 'ready' && name !== 'error' ? message.text : message;
-    this.#emit(name, detail);
+    this.#emit(name, TEXT_EVENTS.has(name) ? String(message.text ?? '') : message);
   }
 
   #emit(name, detail) {

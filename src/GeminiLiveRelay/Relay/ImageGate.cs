@@ -1,32 +1,25 @@
 using System.Buffers;
-using System.Threading.RateLimiting;
+using System.Diagnostics;
 
 namespace GeminiLiveRelay.Relay;
 
 /// <summary>
-/// Admits camera/screen frames: a per-session token bucket (<c>Relay:MaxImagesPerSecond</c>, the platform's
-/// rate limiter) and a size cap on the decoded image (<c>Relay:MaxImageBytes</c>), checking the base64 on the way.
+/// Admits camera/screen frames: a per-session token bucket (<c>Relay:MaxImagesPerSecond</c>) refilled
+/// continuously, with half a frame of slack so a page sending at exactly the limit is not punished for network
+/// jitter; and a size cap on the decoded image (<c>Relay:MaxImageBytes</c>), checking the base64 on the way.
 /// </summary>
-internal sealed class ImageGate : IDisposable
+/// <remarks>
+/// Hand-written rather than the platform's TokenBucketRateLimiter: its replenishment runs on timer ticks, which
+/// drift late under load, so a client sending at the allowed rate lost frames in the browser tests.
+/// </remarks>
+internal sealed class ImageGate(RelayOptions options)
 {
-    private readonly TokenBucketRateLimiter _limiter;
-    private readonly int _maxBytes;
-
-    public ImageGate(RelayOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _maxBytes = options.MaxImageBytes;
-        var rate = options.MaxImagesPerSecond;
-        var perPeriod = rate >= 1 ? (int)Math.Round(rate) : 1;
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perPeriod,
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = rate >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / rate),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
+    private readonly int _maxBytes = options.MaxImageBytes;
+    private readonly double _rate = options.MaxImagesPerSecond;
+    private readonly double _capacity = Math.Max(1, options.MaxImagesPerSecond) + 0.5;
+    private readonly Lock _gate = new();
+    private double _tokens = Math.Max(1, options.MaxImagesPerSecond);
+    private long _last = Stopwatch.GetTimestamp();
 
     /// <summary>An error sentence when the frame is unusable (too big, not base64); null when it is fine.</summary>
     public string? Check(string base64)
@@ -51,9 +44,18 @@ internal sealed class ImageGate : IDisposable
     /// <summary>Takes a token; false means the frame is over the rate and is dropped.</summary>
     public bool TryAdmit()
     {
-        using var lease = _limiter.AttemptAcquire();
-        return lease.IsAcquired;
-    }
+        lock (_gate)
+        {
+            var now = Stopwatch.GetTimestamp();
+            _tokens = Math.Min(_capacity, _tokens + (Stopwatch.GetElapsedTime(_last, now).TotalSeconds * _rate));
+            _last = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
 
-    public void Dispose() => _limiter.Dispose();
+            _tokens--;
+            return true;
+        }
+    }
 }

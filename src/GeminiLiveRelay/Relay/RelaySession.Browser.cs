@@ -12,14 +12,15 @@ internal sealed partial class RelaySession
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
     {
         _generating = true;
-        if (Interlocked.Add(ref _downstreamAudioBytes, pcm24k.Length) > _maxBacklogBytes)
+        if (!await WaitForBrowserToDrainAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The browser is not reading: never let one slow client grow server memory (or stall the Gemini reader).
-            Interlocked.Add(ref _downstreamAudioBytes, -pcm24k.Length);
+            // The browser is not reading: never let one slow client grow server memory.
             _stats.AudioBytesDropped += pcm24k.Length;
             Trip(RelayEnd.BrowserTooSlow);
             return;
         }
+
+        Interlocked.Add(ref _downstreamAudioBytes, pcm24k.Length);
 
         var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
         pcm24k.Span.CopyTo(rented);
@@ -115,8 +116,9 @@ internal sealed partial class RelaySession
             {
                 // No tools are enabled, so none were declared: answer anyway, the model must never wait forever.
                 Log.UnexpectedToolCall(_logger, call.Name);
-                _unexpectedToolResponses.Enqueue(new Tools.ToolResponse(call.Id, call.Name, null, $"unknown function '{call.Name}'", null));
-                _upstream.Writer.TryWrite(UpstreamItem.Wake);
+                var refusal = new Tools.ToolResponse(call.Id, call.Name, null, $"unknown function '{call.Name}'", null);
+                _unexpectedToolResponses.Enqueue(refusal);
+                OnToolFinished(refusal, cancelled: false);
                 continue;
             }
 
@@ -146,6 +148,7 @@ internal sealed partial class RelaySession
                     if (item.IsAudio)
                     {
                         Interlocked.Add(ref _downstreamAudioBytes, -item.Length);
+                        ReleaseDrainWaiter();
                     }
 
                     if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))

@@ -14,6 +14,41 @@ internal sealed partial class RelaySession
     private long _downstreamAudioBytes;
 
 
+    private readonly SemaphoreSlim _drained = new(0);
+
+    /// <summary>
+    /// Backpressure towards Gemini's reader: model audio arrives faster than real time, so a queue of a few seconds
+    /// is normal; beyond <c>Relay:MaxBrowserBacklog</c> the reader waits (this session's only) for the browser to
+    /// take some. A browser that takes nothing for that long again is not reading: false.
+    /// </summary>
+    private async ValueTask<bool> WaitForBrowserToDrainAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _downstreamAudioBytes) <= _maxBacklogBytes)
+        {
+            return true;
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxBrowserBacklog.TotalSeconds * Stopwatch.Frequency);
+        while (Volatile.Read(ref _downstreamAudioBytes) > _maxBacklogBytes)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero || !await _drained.WaitAsync(left, cancellationToken).ConfigureAwait(false))
+            {
+                return Volatile.Read(ref _downstreamAudioBytes) <= _maxBacklogBytes;
+            }
+        }
+
+        return true;
+    }
+
+    private void ReleaseDrainWaiter()
+    {
+        if (_drained.CurrentCount == 0)
+        {
+            _drained.Release();
+        }
+    }
+
     private void MarkActivity() => Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
 
     private void Trip(RelayEnd end) => _limitTripped.TrySetResult(end);

@@ -73,8 +73,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
 
     public void Dispose()
     {
-        _images.Dispose();
         _tools?.Dispose();
+        _drained.Dispose();
     }
 
     public async Task<RelayEnd> RunAsync(CancellationToken shuttingDown, CancellationToken browserAborted)

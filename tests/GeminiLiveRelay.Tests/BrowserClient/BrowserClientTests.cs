@@ -10,7 +10,8 @@ namespace GeminiLiveRelay.Tests.BrowserClient;
 /// The bundled page in real headless Chromium, with a fake microphone playing a 440 Hz tone, against the relay and
 /// the mock Gemini server. Headless Chromium has no sound card, so its default AudioContext runs at 44.1 kHz.
 /// </summary>
-public sealed class BrowserClientTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+[Collection(ChromiumGroup.Name)]
+public sealed class BrowserClientTests(ChromiumFixture chromium)
 {
     private const int OutputRate = 24000;
 

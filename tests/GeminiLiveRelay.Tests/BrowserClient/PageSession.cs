@@ -47,7 +47,7 @@ internal sealed class PageSession : IAsyncDisposable
 
     public static async Task<PageSession> OpenAsync(IBrowser browser, Uri url)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone", "camera"] });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var session = new PageSession(context, page);
