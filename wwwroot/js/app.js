@@ -25,7 +25,18 @@ const sessionOptions = {
   language: pageOptions.get('language') ?? undefined,
   transcripts: pageOptions.get('transcripts') ?? undefined,
 };
+// The page's credential for /live (Relay:Auth: a JWT or an access key), from `?token=` on the page's address or a
+// `relay_token` cookie; it is never embedded in the page. Taken out of the address bar once read.
+const accessToken = pageOptions.get('token') ?? readCookie('relay_token');
+if (pageOptions.has('token')) {
+  const clean = new URL(location.href);
+  clean.searchParams.delete('token');
+  history.replaceState(null, '', clean);
+}
 const SPEECH_LEVEL = 0.02;
+// A dropped socket (network blip, relay restart) is retried with back-off, resuming the same conversation.
+const RECONNECT_CODES = new Set([1001, 1005, 1006, 1012, 1013, 1014, 4000]);
+const MAX_RECONNECTS = 6;
 // Camera/screen frames: about one a second. The relay takes one a second by default (Relay:MaxImagesPerSecond)
 // and drops the rest; its bucket refills on a server timer that runs late under load, so frames exactly a second
 // apart are now and then dropped (about 1 in 40 measured on a busy machine). A tenth of a second to spare makes
@@ -34,7 +45,7 @@ const IMAGE_INTERVAL_MS = 1100;
 
 const counters = {
   framesSent: 0, samplesCaptured: 0, captureSampleRate: 0, audioBytesReceived: 0, audioBytesIgnored: 0, interruptions: 0,
-  toolCalls: 0, imagesSent: 0, warnings: 0, errors: 0,
+  toolCalls: 0, imagesSent: 0, warnings: 0, errors: 0, reconnects: 0,
 };
 let relay = null;
 let mic = null;
@@ -50,6 +61,9 @@ let pushToTalk = false; // this session runs with vad=manual
 let talking = null; // push to talk held: 'pointer' or 'key'
 let lastImageAt = -Infinity; // when the last camera/screen frame went to the relay (performance.now())
 const usage = { prompt: 0, response: 0, total: 0 };
+let resumeToken = null; // the latest `resumeToken` event's token
+let reconnectAttempt = 0;
+let reconnectTimer = 0;
 
 ui.pttMode.checked = pageOptions.get('vad') === 'manual';
 showPushToTalk(ui.pttMode.checked);
@@ -57,6 +71,16 @@ showPushToTalk(ui.pttMode.checked);
 Object.defineProperty(window, 'liveRelayStats', {
   get: () => Object.freeze({ ...counters, ...(player?.stats ?? {}) }),
 });
+
+// Test hook: drop the socket as a network failure would (the tests check the page reconnects and resumes).
+Object.defineProperty(window, 'liveRelayTest', {
+  value: Object.freeze({ dropConnection: () => relay?.drop() }),
+});
+
+function readCookie(name) {
+  const match = document.cookie.split('; ').find((entry) => entry.startsWith(`${name}=`));
+  return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
+}
 
 /** @param {'error'|'warning'} [kind] */
 function setStatus(text, kind) {
@@ -128,13 +152,44 @@ async function start() {
   counters.captureSampleRate = mic.sampleRate;
   wirePlayer(player);
   wireMic(mic);
+  resumeToken = null;
+  reconnectAttempt = 0;
+  connectRelay();
+}
+
+/** Opens /live; after a drop, with the resume token so the conversation continues where it was. */
+function connectRelay() {
   relay = new RelayClient();
   wireRelay(relay);
-  relay.connect({ sampleRate: mic.sampleRate, vad: pushToTalk ? 'manual' : 'auto', ...sessionOptions });
+  relay.connect({
+    sampleRate: mic.sampleRate,
+    vad: pushToTalk ? 'manual' : 'auto',
+    ...sessionOptions,
+    access_token: accessToken ?? undefined,
+    resume: resumeToken ?? undefined,
+  });
+}
+
+/** Schedules the next reconnect (0.5 s, 1 s, 2 s … 8 s, with jitter); false when out of attempts. */
+function scheduleReconnect(reason) {
+  if (reconnectAttempt >= MAX_RECONNECTS || !mic) {
+    return false;
+  }
+  reconnectAttempt++;
+  const delay = Math.min(8000, 500 * 2 ** (reconnectAttempt - 1)) * (0.75 + Math.random() / 2);
+  setStatus(`${reason} Reconnecting (attempt ${reconnectAttempt} of ${MAX_RECONNECTS})…`, 'warning');
+  clearTimeout(reconnectTimer);
+  reconnectTimer = setTimeout(() => {
+    if (!stopping && mic) {
+      connectRelay();
+    }
+  }, delay);
+  return true;
 }
 
 async function stop() {
   stopping = true;
+  clearTimeout(reconnectTimer);
   stopTalking(); // activityEnd goes out before the close
   stopVideo();
   relay?.close();
@@ -331,7 +386,25 @@ function wireRelay(client) {
     ui.backend.textContent = detail.backend;
     ui.backend.className = `badge ${detail.backend}`;
     ui.backend.title = `${detail.backend} · ${detail.model}`;
+    if (reconnectAttempt > 0) {
+      counters.reconnects++;
+      reconnectAttempt = 0;
+      setStatus(resumeToken ? 'Reconnected: the conversation continues.' : 'Reconnected (a new conversation).');
+      return;
+    }
     setStatus(detail.backend === 'echo' ? `${idleStatus()} (offline echo backend: you will hear yourself)` : idleStatus());
+  });
+  client.addEventListener('resumetoken', ({ detail }) => {
+    resumeToken = detail.token;
+  });
+  client.addEventListener('shutdown', () => setStatus('The relay is restarting; this conversation will reconnect…', 'warning'));
+  client.addEventListener('reconnecting', ({ detail }) =>
+    setStatus(detail.reason === 'goAway' ? 'Moving to a fresh Gemini connection…' : `Gemini connection lost (${detail.reason}); reconnecting…`, 'warning'));
+  client.addEventListener('resumed', () => setStatus(idleStatus()));
+  client.addEventListener('sessionexpiring', ({ detail }) => {
+    const why = { idle: 'nothing was said for a while', maxDuration: 'the session time limit is near', goAway: 'Gemini ends this connection' }[detail.reason] ?? detail.reason;
+    const left = detail.secondsLeft != null ? ` in ${Math.round(detail.secondsLeft)} s` : ' soon';
+    setStatus(`The session ends${left}: ${why}.`, 'warning');
   });
   client.addEventListener('audio', ({ detail }) => {
     counters.audioBytesReceived += detail.byteLength;
@@ -388,6 +461,12 @@ function wireRelay(client) {
       return;
     }
     if (!stopping) {
+      const wasReconnecting = reconnectAttempt > 0;
+      if ((detail.opened && RECONNECT_CODES.has(detail.code)) || (wasReconnecting && !detail.opened)) {
+        if (scheduleReconnect(detail.code === 1001 ? 'The relay restarted.' : 'The connection dropped.')) {
+          return;
+        }
+      }
       if (!ui.status.classList.contains('error')) {
         if (!detail.opened) {
           const chosen = Object.values(sessionOptions).some((value) => value !== undefined);

@@ -34,6 +34,11 @@ const EVENT_NAMES = {
   usage: 'usage',
   grounding: 'grounding',
   warning: 'warning',
+  reconnecting: 'reconnecting',
+  resumed: 'resumed',
+  sessionExpiring: 'sessionexpiring',
+  resumeToken: 'resumetoken',
+  shutdown: 'shutdown',
   error: 'error',
 };
 
@@ -41,7 +46,8 @@ const EVENT_NAMES = {
 const TEXT_EVENTS = new Set(['inputtranscript', 'outputtranscript', 'text']);
 
 // Per-session choices the relay accepts on the URL (each only as far as its operator allows).
-const SESSION_OPTIONS = ['vad', 'voice', 'language', 'transcripts'];
+// access_token: the page's credential (Relay:Auth); resume: the latest resume token after a dropped socket.
+const SESSION_OPTIONS = ['vad', 'voice', 'language', 'transcripts', 'access_token', 'resume'];
 
 // Audio captured before the socket opens is held (the relay itself holds it until Gemini is ready), up to ~10 s.
 const MAX_PENDING_FRAMES = 500;
@@ -49,6 +55,7 @@ const MAX_PENDING_FRAMES = 500;
 export class RelayClient extends EventTarget {
   #socket = null;
   #pending = [];
+  #dropped = false;
 
   get isOpen() {
     return this.#socket?.readyState === WebSocket.OPEN;
@@ -96,9 +103,21 @@ export class RelayClient extends EventTarget {
         this.#socket = null;
         this.#pending = [];
       }
-      this.#emit('close', { code: event.code, reason: event.reason, wasClean: event.wasClean, opened });
+      // A drop() reports 4000 whatever the relay answered, as a real network failure would report 1006.
+      const code = this.#dropped ? 4000 : event.code;
+      this.#dropped = false;
+      this.#emit('close', { code, reason: event.reason, wasClean: event.wasClean, opened });
     };
     this.#socket = socket;
+  }
+
+  /** Drops the connection as a network failure would (code 4000); the page's reconnect logic takes over. */
+  drop() {
+    const socket = this.#socket;
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      this.#dropped = true;
+      socket.close(4000, 'dropped');
+    }
   }
 
   /** Sends one frame of microphone audio (in the declared format). */
