@@ -1,6 +1,8 @@
 using GeminiLiveRelay.Access;
 using GeminiLiveRelay.Browser;
+using GeminiLiveRelay.EphemeralTokens;
 using GeminiLiveRelay.Gemini;
+using GeminiLiveRelay.Observability;
 using GeminiLiveRelay.Relay;
 using GeminiLiveRelay.Tools;
 using Microsoft.Extensions.Options;
@@ -31,9 +33,19 @@ builder.Services.AddRelay(builder.Configuration);
 // Who may connect, from which pages, and how much: auth mode, origins, session caps, connect rate, budgets.
 builder.Services.AddRelayAccess();
 
+// Direct mode: short-lived Gemini tokens for browsers that talk to Gemini themselves (off unless enabled).
+builder.Services.AddEphemeralTokens();
+
+// Health (/healthz, /readyz), metrics (/metrics, OTLP) and traces (OTLP), from the "Observability" section.
+builder.Services.AddObservability(builder.Configuration);
+
 var app = builder.Build();
 
-app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+app.UseSerilogRequestLogging(options =>
+{
+    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+    options.GetLevel = ProbeRequests.LogLevel;
+});
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
@@ -47,6 +59,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapLiveRelay();
+app.MapEphemeralTokens();
+app.MapObservability();
 
 try
 {

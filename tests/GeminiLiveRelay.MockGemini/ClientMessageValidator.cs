@@ -7,22 +7,29 @@ namespace GeminiLiveRelay.MockGemini;
 /// a relay bug shows up here rather than as a 1007 from Google: one top-level key per message, camelCase, one kind
 /// of realtime input per message, audio declared as 16 kHz PCM.
 /// </summary>
-internal static class ClientMessageValidator
+internal static partial class ClientMessageValidator
 {
     private static readonly string[] ClientKeys = ["setup", "clientContent", "realtimeInput", "toolResponse"];
     private static readonly string[] RealtimeKeys = ["audio", "video", "text", "audioStreamEnd", "activityStart", "activityEnd", "mediaChunks"];
 
-    public static string? ValidateSetup(JsonObject message)
+    public static string? ValidateSetup(JsonObject message, bool vertex = false)
     {
         if (message.Count != 1 || message["setup"] is not JsonObject setup)
         {
             return "the first message must be exactly {\"setup\":{...}}";
         }
 
-        if (setup["model"]?.GetValueKind() != System.Text.Json.JsonValueKind.String ||
-            !setup["model"]!.GetValue<string>().StartsWith("models/", StringComparison.Ordinal))
+        if (setup["model"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
         {
-            return "setup.model must be a string 'models/<id>'";
+            return "setup.model must be a string";
+        }
+
+        var model = setup["model"]!.GetValue<string>();
+        if (vertex ? !VertexModel().IsMatch(model) : !model.StartsWith("models/", StringComparison.Ordinal))
+        {
+            return vertex
+                ? "setup.model must be 'projects/<p>/locations/<l>/publishers/<publisher>/models/<id>' (or, express mode, 'publishers/<publisher>/models/<id>') on Vertex AI"
+                : "setup.model must be a string 'models/<id>'";
         }
 
         foreach (var (key, _) in setup)
@@ -42,6 +49,9 @@ internal static class ClientMessageValidator
 
         return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(projects/[^/]+/locations/[^/]+/)?publishers/[^/]+/models/[^/]+$")]
+    private static partial System.Text.RegularExpressions.Regex VertexModel();
 
     public static string? ValidateMessage(JsonObject message, out byte[]? audio)
     {

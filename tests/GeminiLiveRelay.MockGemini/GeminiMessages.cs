@@ -13,6 +13,10 @@ public static class GeminiMessages
 
     public static string SetupComplete() => Serialize(new JsonObject { ["setupComplete"] = new JsonObject() });
 
+    /// <summary>Vertex AI's form, <c>{"setupComplete":{"sessionId":"…"}}</c>; null gives the Developer API's <c>{}</c>.</summary>
+    public static string SetupComplete(string? sessionId) =>
+        sessionId is null ? SetupComplete() : Serialize(new JsonObject { ["setupComplete"] = new JsonObject { ["sessionId"] = sessionId } });
+
     /// <summary>One chunk of model audio (PCM16 LE 24 kHz), optionally with other serverContent fields alongside.</summary>
     public static string Audio(ReadOnlySpan<byte> pcm24k, string? outputTranscript = null)
     {

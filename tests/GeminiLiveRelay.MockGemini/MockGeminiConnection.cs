@@ -22,12 +22,14 @@ public sealed class MockGeminiConnection
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal MockGeminiConnection(HttpContext context, WebSocket socket)
+    internal MockGeminiConnection(HttpContext context, WebSocket socket, bool vertex = false)
     {
         _context = context;
         _socket = socket;
+        IsVertex = vertex;
         Path = context.Request.Path.Value ?? string.Empty;
         ApiKeyHeader = context.Request.Headers["x-goog-api-key"].ToString();
+        AuthorizationHeader = context.Request.Headers.Authorization.ToString();
         QueryString = context.Request.QueryString.Value ?? string.Empty;
     }
 
@@ -37,6 +39,15 @@ public sealed class MockGeminiConnection
 
     /// <summary>The <c>x-goog-api-key</c> header of the upgrade request.</summary>
     public string ApiKeyHeader { get; }
+
+    /// <summary>The <c>Authorization</c> header of the upgrade request (Vertex AI: <c>Bearer &lt;access token&gt;</c>).</summary>
+    public string AuthorizationHeader { get; }
+
+    /// <summary>The client used Vertex AI's path (<c>google.cloud.aiplatform.*.LlmBidiService/BidiGenerateContent</c>).</summary>
+    public bool IsVertex { get; }
+
+    /// <summary>The <c>sessionId</c> sent in <c>setupComplete</c> (Vertex AI only).</summary>
+    public string? SessionId { get; internal set; }
 
     /// <summary>The <c>setup</c> object of the first message.</summary>
     public JsonObject? Setup { get; internal set; }

@@ -26,6 +26,7 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     private readonly Channel<MockGeminiConnection> _connections = Channel.CreateUnbounded<MockGeminiConnection>();
     private readonly List<Exception> _failures = [];
     private readonly List<MockGeminiConnection> _all = [];
+    private int _refusedUpgrades;
 
     private MockGeminiServer(WebApplication app)
     {
@@ -41,6 +42,15 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     public TimeSpan SetupCompleteDelay { get; set; }
 
     public int SetupCloseCode { get; set; } = 1007;
+
+    /// <summary>
+    /// When set, an upgrade whose <c>Authorization</c> header (empty when absent) fails this check is refused with
+    /// 401 before the WebSocket opens, as Google refuses a bad OAuth token.
+    /// </summary>
+    public Func<string, bool>? AuthorizationCheck { get; set; }
+
+    /// <summary>Upgrades refused by <see cref="AuthorizationCheck"/>.</summary>
+    public int RefusedUpgrades => Volatile.Read(ref _refusedUpgrades);
 
     public string SetupCloseReason { get; set; } = "Request contains an invalid argument.";
 
@@ -113,15 +123,24 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         }
     }
 
-    // Accepts the path with one or two leading slashes: the JS SDK builds "//ws/...".
-    [GeneratedRegex(@"^/{1,2}ws/google\.ai\.generativelanguage\.(v[0-9a-z]+)\.GenerativeService\.BidiGenerateContent$")]
+    // Accepts the path with one or two leading slashes: the JS SDK builds "//ws/...". The second form is Vertex AI's
+    // (note the '/' before BidiGenerateContent).
+    [GeneratedRegex(@"^/{1,2}ws/(?:google\.ai\.generativelanguage\.(v[0-9a-z]+)\.GenerativeService\.BidiGenerateContent|(?<vertex>google\.cloud\.aiplatform\.(v[0-9a-z]+)\.LlmBidiService/BidiGenerateContent))$")]
     private static partial Regex ServicePath();
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (!ServicePath().IsMatch(context.Request.Path.Value ?? string.Empty))
+        var path = ServicePath().Match(context.Request.Path.Value ?? string.Empty);
+        if (!path.Success)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (AuthorizationCheck is { } check && !check(context.Request.Headers.Authorization.ToString()))
+        {
+            Interlocked.Increment(ref _refusedUpgrades);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
 
@@ -132,7 +151,7 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var connection = new MockGeminiConnection(context, socket);
+        var connection = new MockGeminiConnection(context, socket, vertex: path.Groups["vertex"].Success);
         lock (_all)
         {
             _all.Add(connection);
@@ -169,7 +188,7 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
             return;
         }
 
-        if (ClientMessageValidator.ValidateSetup(first) is { } setupError)
+        if (ClientMessageValidator.ValidateSetup(first, connection.IsVertex) is { } setupError)
         {
             connection.Violation(setupError);
             await connection.CloseAsync(1007, "Request contains an invalid argument.", aborted).ConfigureAwait(false);
@@ -198,7 +217,9 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
             await Task.Delay(SetupCompleteDelay, aborted).ConfigureAwait(false);
         }
 
-        await connection.SendAsync(GeminiMessages.SetupComplete(), aborted).ConfigureAwait(false);
+        // Vertex AI names each session in setupComplete; the Developer API sends {}.
+        connection.SessionId = connection.IsVertex ? Guid.NewGuid().ToString() : null;
+        await connection.SendAsync(GeminiMessages.SetupComplete(connection.SessionId), aborted).ConfigureAwait(false);
         setupDone.SetResult();
         var script = Script is { } s ? s(connection, aborted) : Task.CompletedTask;
         await Task.WhenAll(recording, script).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GeminiLiveRelay.Observability;
 using System.Security.Cryptography;
 using GeminiLiveRelay.Relay;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -30,6 +32,7 @@ internal static partial class LiveEndpoint
         IOptions<RelayOptions> relayOptions,
         IOptions<GeminiOptions> geminiOptions,
         IHostApplicationLifetime lifetime,
+        RelayMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         if (gate.Check(context, out var admitted) is { } refusal)
@@ -74,6 +77,8 @@ internal static partial class LiveEndpoint
             return;
         }
 
+        metrics.SessionStarted();
+        Activity.Current?.SetTag("gemini_live_relay.session_id", sessionId);
         Log.SessionStarted(logger, context.Connection.RemoteIpAddress, format.SampleRate, format.EncodingName, format.Channels);
         var gemini = geminiOptions.Value;
         var setup = new RelaySessionSetup(
@@ -85,9 +90,10 @@ internal static partial class LiveEndpoint
             Resumption: gemini.SessionResumption && gemini.EffectiveBackend == GeminiBackend.Gemini,
             ResumeHandle: resumeHandle,
             ResumeTokens: gemini.SessionResumption ? resumeTokens : null,
-            MaxDuration: lease.Budget < relayOptions.Value.MaxSessionDuration ? lease.Budget : relayOptions.Value.MaxSessionDuration);
+            MaxDuration: lease.Budget < relayOptions.Value.MaxSessionDuration ? lease.Budget : relayOptions.Value.MaxSessionDuration,
+            Metrics: metrics);
         using var session = new RelaySession(socket, setup, (handle, ct) => backend.ConnectAsync(request with { ResumeHandle = handle }, ct), logger);
-        RelayEnd end;
+        var end = RelayEnd.Failed;
         try
         {
             end = await session.RunAsync(lifetime.ApplicationStopping, context.RequestAborted).ConfigureAwait(false);
@@ -97,6 +103,10 @@ internal static partial class LiveEndpoint
             Log.SessionFailed(logger, ex);
             socket.Abort();
             throw;
+        }
+        finally
+        {
+            metrics.SessionEnded(end, session.Stats.Duration);
         }
 
         var stats = session.Stats;

@@ -14,7 +14,8 @@ internal sealed partial class BackendBanner(IOptions<GeminiOptions> options, ILo
         }
         else
         {
-            Log.GeminiBackend(logger, value.Model, value.BuildServiceUri().Host, value.ApiVersion);
+            var platform = value.IsVertex ? (value.IsVertexExpress ? "Vertex AI express mode" : "Vertex AI") : "Developer API";
+            Log.GeminiBackend(logger, platform, value.ModelResourceName, value.BuildServiceUri().Host, value.ApiVersion);
         }
 
         return Task.CompletedTask;
@@ -29,7 +30,7 @@ internal sealed partial class BackendBanner(IOptions<GeminiOptions> options, ILo
             "NOT Gemini. Set GEMINI_API_KEY (and leave Gemini:Backend empty) to talk to the model.", EventName = "EchoBackend")]
         public static partial void EchoBackend(ILogger logger);
 
-        [LoggerMessage(1202, LogLevel.Information, "Backend: Gemini Live, model {Model} at {Host} ({ApiVersion})", EventName = "GeminiBackend")]
-        public static partial void GeminiBackend(ILogger logger, string model, string host, string apiVersion);
+        [LoggerMessage(1202, LogLevel.Information, "Backend: Gemini Live ({Platform}), model {Model} at {Host} ({ApiVersion})", EventName = "GeminiBackend")]
+        public static partial void GeminiBackend(ILogger logger, string platform, string model, string host, string apiVersion);
     }
 }

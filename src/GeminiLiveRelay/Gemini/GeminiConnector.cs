@@ -7,9 +7,11 @@ namespace GeminiLiveRelay.Gemini;
 
 /// <summary>
 /// Opens a Gemini Live session: WebSocket connect with the key in the <c>x-goog-api-key</c> header (never in the
-/// URL), the <c>setup</c> message, then nothing else until <c>setupComplete</c>, all within <c>Gemini:SetupTimeout</c>.
+/// URL), or on Vertex AI an OAuth access token as <c>Authorization: Bearer</c>; the <c>setup</c> message, then nothing
+/// else until <c>setupComplete</c>, all within <c>Gemini:SetupTimeout</c>.
 /// </summary>
-internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, Relay.ToolSet tools, ILoggerFactory loggerFactory)
+internal sealed partial class GeminiConnector(
+    IOptions<GeminiOptions> options, Relay.ToolSet tools, Vertex.VertexCredentials credentials, ILoggerFactory loggerFactory)
 {
     private readonly GeminiOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
@@ -23,12 +25,12 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
         timeout.CancelAfter(_options.SetupTimeout);
 
         var client = new ClientWebSocket();
-        client.Options.SetRequestHeader("x-goog-api-key", _options.ApiKey);
         client.Options.KeepAliveInterval = _options.KeepAliveInterval;
         client.Options.KeepAliveTimeout = _options.KeepAliveTimeout == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _options.KeepAliveTimeout;
         var socket = new GeminiSocket(client);
         try
         {
+            await AuthorizeAsync(client.Options, timeout.Token).ConfigureAwait(false);
             try
             {
                 await client.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
@@ -44,9 +46,15 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
                 await client.SendAsync(setup, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
             }
 
-            await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
+            var sessionId = await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
             var model = request.Model ?? _options.Model;
             Log.Connected(_logger, model, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (sessionId is not null)
+            {
+                // Vertex AI names each session: the id Google's support and logs know it by.
+                Log.VertexSession(_logger, sessionId);
+            }
+
             return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>(), _options.SendTimeout);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -62,7 +70,28 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
         }
     }
 
-    private async Task WaitForSetupCompleteAsync(GeminiSocket socket, CancellationToken cancellationToken)
+    private async Task AuthorizeAsync(ClientWebSocketOptions socketOptions, CancellationToken cancellationToken)
+    {
+        if (!_options.UsesAccessTokens)
+        {
+            socketOptions.SetRequestHeader("x-goog-api-key", _options.ApiKey);
+            return;
+        }
+
+        string token;
+        try
+        {
+            token = await credentials.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Google.Apis.Auth.OAuth2.Responses.TokenResponseException or InvalidOperationException or HttpRequestException)
+        {
+            throw new GeminiConnectException(GeminiConnectException.Unavailable, $"Could not get a Google access token for Vertex AI: {ex.Message}", inner: ex);
+        }
+
+        socketOptions.SetRequestHeader("Authorization", "Bearer " + token);
+    }
+
+    private async Task<string?> WaitForSetupCompleteAsync(GeminiSocket socket, CancellationToken cancellationToken)
     {
         var message = new GeminiServerMessage();
         while (true)
@@ -88,7 +117,7 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
 
             if (message.SetupComplete)
             {
-                return;
+                return message.SessionId;
             }
 
             Log.UnexpectedSetupReply(_logger, "a message other than setupComplete");
@@ -105,5 +134,8 @@ internal sealed partial class GeminiConnector(IOptions<GeminiOptions> options, R
 
         [LoggerMessage(1003, LogLevel.Warning, "Ignored an unexpected reply before setupComplete: {Detail}", EventName = "GeminiUnexpectedSetupReply")]
         public static partial void UnexpectedSetupReply(ILogger logger, string detail);
+
+        [LoggerMessage(1004, LogLevel.Information, "Vertex AI session {VertexSessionId} set up", EventName = "VertexSessionId")]
+        public static partial void VertexSession(ILogger logger, string vertexSessionId);
     }
 }

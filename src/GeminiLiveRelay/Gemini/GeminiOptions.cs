@@ -19,9 +19,12 @@ internal sealed partial class GeminiOptions
     /// <summary><c>gemini</c>, <c>echo</c>, or empty to choose at start-up (see <see cref="GeminiBackend"/>).</summary>
     public string? Backend { get; set; }
 
-    /// <summary>HTTP(S) base URL of the service; <c>http</c> becomes <c>ws</c>, <c>https</c> becomes <c>wss</c>.</summary>
-    [Required]
-    public Uri BaseUrl { get; set; } = new("https://generativelanguage.googleapis.com");
+    /// <summary>
+    /// HTTP(S) base URL of the service; <c>http</c> becomes <c>ws</c>, <c>https</c> becomes <c>wss</c>. Unset (or
+    /// empty): the platform's own host (see <see cref="EffectiveBaseUrl"/>). When set it replaces the host on both
+    /// platforms (a proxy, or the mock in tests).
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
 
     [Required]
     [RegularExpression("^v[0-9]+[a-z0-9]*$", ErrorMessage = "Gemini:ApiVersion must look like v1, v1beta or v1alpha.")]
@@ -44,26 +47,31 @@ internal sealed partial class GeminiOptions
     /// <summary>The backend chosen at start-up from <see cref="Backend"/>, the key and the environment.</summary>
     public GeminiBackend? EffectiveBackend { get; set; }
 
-    public string ModelResourceName => GeminiSetupBuilder.ModelResourceName(Model);
+    /// <summary><see cref="Model"/> as <c>setup.model</c> wants it on the configured platform.</summary>
+    public string ModelResourceName => ModelResourceNameFor(Model);
 
     /// <summary>The system instruction text: the file's contents when <see cref="SystemInstructionFile"/> is set.</summary>
     public string? ResolvedSystemInstruction { get; set; }
 
     /// <summary>
-    /// <c>{BaseUrl}/ws/google.ai.generativelanguage.{ApiVersion}.GenerativeService.BidiGenerateContent</c>, with the
-    /// scheme mapped to ws/wss and any path prefix of the base URL kept. The key is never part of it.
+    /// <c>{base}/ws/google.ai.generativelanguage.{ApiVersion}.GenerativeService.BidiGenerateContent</c> (Developer API)
+    /// or <c>{base}/ws/google.cloud.aiplatform.{ApiVersion}.LlmBidiService/BidiGenerateContent</c> (Vertex AI: a '/'
+    /// before the method), with the scheme mapped to ws/wss and any path prefix of the base URL kept. No credential is
+    /// ever part of it.
     /// </summary>
     public Uri BuildServiceUri()
     {
-        var builder = new UriBuilder(BaseUrl)
+        var baseUrl = EffectiveBaseUrl;
+        var builder = new UriBuilder(baseUrl)
         {
-            Scheme = BaseUrl.Scheme == Uri.UriSchemeHttp ? "ws" : "wss",
-            Port = BaseUrl.IsDefaultPort ? -1 : BaseUrl.Port,
+            Scheme = baseUrl.Scheme == Uri.UriSchemeHttp ? "ws" : "wss",
+            Port = baseUrl.IsDefaultPort ? -1 : baseUrl.Port,
             Query = string.Empty,
             Fragment = string.Empty,
         };
-        builder.Path = builder.Path.TrimEnd('/') +
-            $"/ws/google.ai.generativelanguage.{ApiVersion}.GenerativeService.BidiGenerateContent";
+        builder.Path = builder.Path.TrimEnd('/') + (IsVertex
+            ? $"/ws/google.cloud.aiplatform.{ApiVersion}.LlmBidiService/BidiGenerateContent"
+            : $"/ws/google.ai.generativelanguage.{ApiVersion}.GenerativeService.BidiGenerateContent");
         return builder.Uri;
     }
 }

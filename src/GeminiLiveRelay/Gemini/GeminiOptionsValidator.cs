@@ -14,12 +14,19 @@ internal sealed class GeminiOptionsValidator(IHostEnvironment environment, Tools
     public void PostConfigure(string? name, GeminiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var hasKey = !string.IsNullOrWhiteSpace(options.ApiKey);
+        // An empty Gemini:BaseUrl binds as an empty relative URI: it means "the platform's own host".
+        if (options.BaseUrl is { OriginalString.Length: 0 })
+        {
+            options.BaseUrl = null;
+        }
+
+        // Vertex AI can answer without a key: the project's credentials come from ADC (checked at start-up).
+        var hasCredentials = !string.IsNullOrWhiteSpace(options.ApiKey) || options.IsVertex;
         options.EffectiveBackend = options.Backend?.Trim().ToLowerInvariant() switch
         {
             "gemini" => GeminiBackend.Gemini,
             "echo" => GeminiBackend.Echo,
-            null or "" when hasKey => GeminiBackend.Gemini,
+            null or "" when hasCredentials => GeminiBackend.Gemini,
             null or "" when environment.IsDevelopment() => GeminiBackend.Echo,
             _ => null,
         };
@@ -44,10 +51,12 @@ internal sealed class GeminiOptionsValidator(IHostEnvironment environment, Tools
             errors.Add($"Gemini:Backend must be 'gemini' or 'echo' (or empty to choose automatically); got '{options.Backend}'.");
         }
         else if (options.EffectiveBackend is null ||
-                 (options.EffectiveBackend == GeminiBackend.Gemini && string.IsNullOrWhiteSpace(options.ApiKey)))
+                 (options.EffectiveBackend == GeminiBackend.Gemini && !options.IsVertex && string.IsNullOrWhiteSpace(options.ApiKey)))
         {
             errors.Add(MissingKeyMessage);
         }
+
+        Vertex.VertexOptionsRules.Validate(options, errors);
 
         if (options.BaseUrl is { } baseUrl &&
             (!baseUrl.IsAbsoluteUri || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps)))

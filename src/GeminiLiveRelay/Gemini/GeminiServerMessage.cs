@@ -11,6 +11,9 @@ internal sealed class GeminiServerMessage
 
     public bool SetupComplete { get; set; }
 
+    /// <summary><c>setupComplete.sessionId</c>: Vertex AI names each session (the Developer API sends <c>{}</c>).</summary>
+    public string? SessionId { get; set; }
+
     public string? InputTranscript { get; set; }
 
     public string? OutputTranscript { get; set; }
@@ -41,7 +44,7 @@ internal sealed class GeminiServerMessage
     public void Reset()
     {
         SetupComplete = GenerationComplete = Interrupted = TurnComplete = false;
-        InputTranscript = OutputTranscript = null;
+        InputTranscript = OutputTranscript = SessionId = null;
         GoAway = null;
         Resumption = null;
         ToolCall = null;

@@ -85,6 +85,24 @@ internal static partial class GeminiServerMessageParser
         return new ToolCallCancellation(ids);
     }
 
+    /// <summary>The <c>sessionId</c> Vertex AI puts in <c>setupComplete</c>, if any.</summary>
+    private static string? ReadSetupComplete(ref Utf8JsonReader reader)
+    {
+        string? sessionId = null;
+        ForEachProperty(ref reader, (ref r) =>
+        {
+            if (r.ValueTextEquals("sessionId"u8))
+            {
+                sessionId = ReadString(ref r);
+            }
+            else
+            {
+                Skip(ref r);
+            }
+        });
+        return string.IsNullOrEmpty(sessionId) ? null : sessionId;
+    }
+
     private static Usage ReadUsage(ref Utf8JsonReader reader)
     {
         long prompt = 0, response = 0, total = 0, cached = 0, toolUse = 0, thoughts = 0;

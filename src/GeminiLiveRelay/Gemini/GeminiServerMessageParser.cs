@@ -25,7 +25,7 @@ internal static partial class GeminiServerMessageParser
             if (reader.ValueTextEquals("setupComplete"u8))
             {
                 message.SetupComplete = true;
-                Skip(ref reader);
+                message.SessionId = ReadSetupComplete(ref reader);
             }
             else if (reader.ValueTextEquals("serverContent"u8))
             {

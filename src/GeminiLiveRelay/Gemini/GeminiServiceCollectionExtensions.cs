@@ -23,6 +23,10 @@ internal static class GeminiServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GeminiOptions>>(sp => sp.GetRequiredService<GeminiOptionsValidator>());
         services.AddSingleton<GeminiConnector>();
         services.AddHostedService<BackendBanner>();
+
+        // Vertex AI: credentials loaded (or start-up refused) before the first browser can connect.
+        services.AddSingleton<Vertex.VertexCredentials>();
+        services.AddHostedService<Vertex.VertexCredentialsLoader>();
         return services;
     }
 }

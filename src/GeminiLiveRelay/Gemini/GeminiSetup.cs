@@ -126,7 +126,11 @@ internal sealed record AutomaticActivityDetection
 internal sealed record Proactivity(bool ProactiveAudio);
 
 /// <summary><c>{}</c> asks for handles; <c>{"handle":"..."}</c> resumes from one.</summary>
-internal sealed record SessionResumptionConfig(string? Handle);
+internal sealed record SessionResumptionConfig(string? Handle)
+{
+    /// <summary>Vertex AI only: updates also carry <c>lastConsumedClientMessageIndex</c>.</summary>
+    public bool? Transparent { get; init; }
+}
 
 /// <summary>int64 fields travel as JSON strings in the proto3 mapping.</summary>
 internal sealed record ContextWindowCompressionConfig(string? TriggerTokens, SlidingWindow SlidingWindow);

@@ -35,7 +35,7 @@ internal static class GeminiSetupBuilder
 
         return new SetupMessage(new Setup
         {
-            Model = ModelResourceName(request.Model ?? options.Model),
+            Model = options.ModelResourceNameFor(request.Model ?? options.Model),
             GenerationConfig = new GenerationConfig
             {
                 ResponseModalities = ["AUDIO"],
@@ -54,7 +54,7 @@ internal static class GeminiSetupBuilder
             RealtimeInputConfig = BuildRealtimeInput(options, request, ignored),
             // Sent from the first connection on: only then does the service hand out handles to resume with.
             SessionResumption = options.SessionResumption || request.ResumeHandle is not null
-                ? new SessionResumptionConfig(request.ResumeHandle)
+                ? new SessionResumptionConfig(request.ResumeHandle) { Transparent = options.IsVertex && options.TransparentResumption ? true : null }
                 : null,
             ContextWindowCompression = options.ContextWindowCompression
                 ? new ContextWindowCompressionConfig(
@@ -72,6 +72,7 @@ internal static class GeminiSetupBuilder
         });
     }
 
+    /// <summary>The Developer API's form, <c>models/{id}</c>; see <see cref="GeminiOptions.ModelResourceNameFor"/> for Vertex.</summary>
     public static string ModelResourceName(string model) =>
         model.Contains('/', StringComparison.Ordinal) ? model : "models/" + model;
 

@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Observability;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
@@ -12,10 +13,12 @@ internal sealed partial class RelaySession
     public async ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
     {
         _generating = true;
+        _turns?.ModelAudio();
         if (!await WaitForBrowserToDrainAsync(cancellationToken).ConfigureAwait(false))
         {
             // The browser is not reading: never let one slow client grow server memory.
             _stats.AudioBytesDropped += pcm24k.Length;
+            _metrics?.FrameDropped(DroppedFrame.BrowserBacklog);
             Trip(RelayEnd.BrowserTooSlow);
             return;
         }
@@ -56,6 +59,10 @@ internal sealed partial class RelaySession
                 break;
             case TurnComplete:
                 _generating = false;
+                _turns?.ModelTurnEnded();
+                break;
+            case InputTranscript:
+                _turns?.UserHeard();
                 break;
             case ResumptionUpdate update:
                 OnResumptionUpdate(update);
@@ -65,6 +72,8 @@ internal sealed partial class RelaySession
                 return;
             case Interrupted:
                 _generating = false;
+                _metrics?.Interrupted();
+                _turns?.ModelTurnEnded();
                 // Audio of the interrupted turn still queued is skipped by the send loop, so this event overtakes it.
                 Interlocked.Increment(ref _generation);
                 break;
@@ -76,6 +85,7 @@ internal sealed partial class RelaySession
                 return;
             case Usage usage:
                 _stats.Add(usage);
+                _metrics?.TokensUsed(usage);
                 json = BrowserEvents.Encode(new UsageEvent(usage.PromptTokens, usage.ResponseTokens, usage.TotalTokens,
                     usage.PromptByModality, usage.ResponseByModality)
                 {
@@ -102,6 +112,7 @@ internal sealed partial class RelaySession
         if (!_downstream.Writer.TryWrite(DownstreamItem.ForEvent(json)) && Volatile.Read(ref _closing) == 0)
         {
             Log.EventDropped(_logger, json.Length);
+            _metrics?.FrameDropped(DroppedFrame.BrowserQueueFull);
         }
     }
 
@@ -128,6 +139,7 @@ internal sealed partial class RelaySession
 
     private void OnToolFinished(Tools.ToolResponse response, bool cancelled)
     {
+        _metrics?.ToolCallFinished(response, cancelled);
         PostEvent(BrowserEvents.Encode(new ToolResultEvent(response.Id, response.Name, response.Ok && !cancelled, Math.Round(response.DurationMs, 1))
         {
             Error = cancelled ? null : response.Error,
@@ -154,6 +166,7 @@ internal sealed partial class RelaySession
                     if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))
                     {
                         _stats.AudioBytesDropped += item.Length;
+                        _metrics?.FrameDropped(DroppedFrame.InterruptedAudio);
                         continue;
                     }
 
@@ -162,6 +175,7 @@ internal sealed partial class RelaySession
                     if (item.IsAudio)
                     {
                         _stats.AudioBytesToBrowser += item.Length;
+                        _metrics?.AudioToBrowser(item.Length);
                     }
                 }
                 finally
@@ -213,6 +227,7 @@ internal sealed partial class RelaySession
                     {
                         if (length == max)
                         {
+                            _metrics?.FrameDropped(DroppedFrame.MessageTooBig);
                             PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big", peek.MessageType == WebSocketMessageType.Text
                                 ? $"Text messages may be at most {max} bytes (room for an image of Relay:MaxImageBytes)."
                                 : $"Audio frames may be at most {max} bytes (Relay:MaxMessageBytes).")));
@@ -261,6 +276,7 @@ internal sealed partial class RelaySession
         {
             if (message.Length % _chunker.BytesPerSampleFrame != 0)
             {
+                _metrics?.FrameDropped(DroppedFrame.BadAudioFrame);
                 PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_audio_frame",
                     $"A {_format.EncodingName} x{_format.Channels} audio frame must be a multiple of {_chunker.BytesPerSampleFrame} bytes; got {message.Length}. The frame was dropped.")));
                 return;
@@ -270,6 +286,7 @@ internal sealed partial class RelaySession
             MarkActivity();
             if (!_audioRate.TryConsume((double)message.Length / _chunker.BytesPerSampleFrame / _format.SampleRate))
             {
+                _metrics?.FrameDropped(DroppedFrame.AudioTooFast);
                 PostEvent(BrowserEvents.Encode(new ErrorEvent("audio_too_fast",
                     $"Audio is arriving much faster than real time (over {_options.MaxAudioRealtimeFactor:0.#}x, Relay:MaxAudioRealtimeFactor).")));
                 Trip(RelayEnd.AudioTooFast);
@@ -283,18 +300,21 @@ internal sealed partial class RelaySession
 
         if (BrowserCommand.TryParse(message.Span, out var command) is { } error)
         {
+            _metrics?.FrameDropped(DroppedFrame.BadMessage);
             PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_message", error)));
             return;
         }
 
         if (CheckCommand(command!) is { } refusal)
         {
+            _metrics?.FrameDropped(DroppedFrame.BadMessage);
             PostEvent(BrowserEvents.Encode(new ErrorEvent("bad_message", refusal)));
             return;
         }
 
         if (command!.Type == "image" && !_images.TryAdmit())
         {
+            _metrics?.FrameDropped(DroppedFrame.ImageRateLimit);
             if (_stats.ImagesDropped++ == 0)
             {
                 PostEvent(BrowserEvents.Encode(new WarningEvent("image_rate_limited",

@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Observability;
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
 
@@ -37,7 +38,7 @@ internal sealed partial class RelaySession
             IGeminiSession session;
             try
             {
-                session = await _connect(_latestHandle, cancellationToken).ConfigureAwait(false);
+                session = await ConnectTracedAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (GeminiConnectException ex)
             {
@@ -85,6 +86,7 @@ internal sealed partial class RelaySession
                     // A planned switch, not a failure: it does not use up the reconnect budget.
                     Log.SwitchingConnection(_logger, _latestHandle is not null);
                     PostEvent(BrowserEvents.Encode(new ReconnectingEvent("goAway", 1)));
+                    _metrics?.UpstreamReconnect("goAway");
                     attempt = 0;
                     continue;
             }
@@ -100,6 +102,26 @@ internal sealed partial class RelaySession
         }
     }
 
+    /// <summary>Opens one Gemini connection, timed (setup metric) and traced (setup span).</summary>
+    private async Task<IGeminiSession> ConnectTracedAsync(CancellationToken cancellationToken)
+    {
+        var resuming = _latestHandle is not null;
+        using var span = RelayTracing.StartSetup(SessionId, resuming);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var session = await _connect(_latestHandle, cancellationToken).ConfigureAwait(false);
+            _metrics?.SetupCompleted(System.Diagnostics.Stopwatch.GetElapsedTime(started), resuming);
+            RelayTracing.SetupSucceeded(span, session.Model, session.Backend);
+            return session;
+        }
+        catch (GeminiConnectException ex)
+        {
+            RelayTracing.SetupFailed(span, ex.Code);
+            throw;
+        }
+    }
+
     /// <summary>Posts <c>reconnecting</c> and waits out the back-off, unless the failure is final or the budget is spent.</summary>
     private async Task<bool> ShouldRetryAsync(UpstreamFailure failure, int attempt, Task stop, CancellationToken cancellationToken)
     {
@@ -108,6 +130,7 @@ internal sealed partial class RelaySession
             return false;
         }
 
+        _metrics?.UpstreamReconnect(failure.Category);
         PostEvent(BrowserEvents.Encode(new ReconnectingEvent(failure.Category, attempt)));
         var delay = BackOff(attempt);
         Log.Reconnecting(_logger, failure.Category, attempt, delay.TotalMilliseconds);

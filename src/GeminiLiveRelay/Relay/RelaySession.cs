@@ -1,3 +1,4 @@
+using GeminiLiveRelay.Observability;
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
@@ -35,6 +36,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
     private readonly ImageGate _images;
     private readonly AudioRateGuard _audioRate;
     private readonly long _maxBacklogBytes;
+    private readonly RelayMetrics? _metrics;
+    private readonly TurnLatency? _turns;
     private readonly Channel<UpstreamItem> _upstream = Channel.CreateBounded<UpstreamItem>(
         new BoundedChannelOptions(UpstreamCapacity) { SingleReader = true });
     private readonly Channel<DownstreamItem> _downstream = Channel.CreateBounded<DownstreamItem>(
@@ -65,6 +68,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         _audioRate = new AudioRateGuard(_options.MaxAudioRealtimeFactor);
         _maxBacklogBytes = (long)(24000 * 2 * _options.MaxBrowserBacklog.TotalSeconds);
         _latestHandle = setup.ResumeHandle;
+        _metrics = setup.Metrics;
+        _turns = _metrics is null ? null : new TurnLatency(_metrics);
     }
 
     public string SessionId { get; }
@@ -217,6 +222,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             {
                 await session.SendAudioAsync(item.Audio.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
                 _stats.AudioBytesToGemini += item.Length;
+                _metrics?.AudioToGemini(item.Length);
             }
             else if (item.ImageMimeType is not null)
             {
@@ -226,10 +232,15 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             else if (item.Text is not null)
             {
                 await session.SendTextAsync(item.Text, cancellationToken).ConfigureAwait(false);
+                _turns?.UserTurnEnded();
             }
             else if (item.Signal is { } signal)
             {
                 await session.SendSignalAsync(signal, cancellationToken).ConfigureAwait(false);
+                if (signal is ClientSignal.ActivityEnd or ClientSignal.AudioStreamEnd)
+                {
+                    _turns?.UserTurnEnded();
+                }
             }
         }
         finally

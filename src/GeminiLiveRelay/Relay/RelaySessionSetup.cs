@@ -18,4 +18,5 @@ internal sealed record RelaySessionSetup(
     bool Resumption = false,
     string? ResumeHandle = null,
     ResumeTokens? ResumeTokens = null,
-    TimeSpan? MaxDuration = null);
+    TimeSpan? MaxDuration = null,
+    Observability.RelayMetrics? Metrics = null);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GeminiLiveRelay.Observability;
 using System.Collections.Concurrent;
 using GeminiLiveRelay.Gemini;
 using GeminiLiveRelay.Tools;
@@ -80,8 +82,15 @@ internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> f
         }
     }
 
+    private void Finish(Activity? activity, ToolResponse response, bool cancelled)
+    {
+        RelayTracing.ToolCallFinished(activity, response, cancelled);
+        finished(response, cancelled);
+    }
+
     private async Task RunAsync(FunctionCall call, CancellationTokenSource cts)
     {
+        using var activity = RelayTracing.StartToolCall(call.Name, call.Id);
         try
         {
             var response = await tools.Invoker.InvokeAsync(
@@ -90,16 +99,16 @@ internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> f
             {
                 // Queued before the hold is released below, so the answer reaches Gemini before any held audio.
                 _ready.Enqueue(response);
-                finished(response, false);
+                Finish(activity, response, false);
             }
             else
             {
-                finished(response with { Error = "cancelled", Output = null }, true);
+                Finish(activity, response with { Error = "cancelled", Output = null }, true);
             }
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            finished(new ToolResponse(call.Id, call.Name, null, "cancelled", null), true);
+            Finish(activity, new ToolResponse(call.Id, call.Name, null, "cancelled", null), true);
         }
         finally
         {
