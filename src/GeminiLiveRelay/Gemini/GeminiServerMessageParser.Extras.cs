@@ -58,24 +58,7 @@ internal static partial class GeminiServerMessageParser
         {
             if (r.ValueTextEquals("ids"u8))
             {
-                r.Read();
-                if (r.TokenType != JsonTokenType.StartArray)
-                {
-                    r.Skip();
-                    return;
-                }
-
-                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-                {
-                    if (r.TokenType == JsonTokenType.String)
-                    {
-                        ids.Add(r.GetString()!);
-                    }
-                    else
-                    {
-                        r.Skip();
-                    }
-                }
+                ReadStrings(ref r, ids);
             }
             else
             {
@@ -219,24 +202,7 @@ internal static partial class GeminiServerMessageParser
             }
             else if (r.ValueTextEquals("webSearchQueries"u8))
             {
-                r.Read();
-                if (r.TokenType != JsonTokenType.StartArray)
-                {
-                    r.Skip();
-                    return;
-                }
-
-                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-                {
-                    if (r.TokenType == JsonTokenType.String)
-                    {
-                        queries.Add(r.GetString()!);
-                    }
-                    else
-                    {
-                        r.Skip();
-                    }
-                }
+                ReadStrings(ref r, queries);
             }
             else
             {
@@ -287,6 +253,29 @@ internal static partial class GeminiServerMessageParser
             if (reader.TokenType == JsonTokenType.StartObject)
             {
                 onObject(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>Positioned on a property name whose value is an array: adds its string elements (others are skipped).</summary>
+    private static void ReadStrings(ref Utf8JsonReader reader, List<string> into)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                into.Add(reader.GetString()!);
             }
             else
             {
