@@ -20,6 +20,7 @@ public sealed class MockGeminiConnection
     private readonly List<string> _violations = [];
     private readonly MemoryStream _audio = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _clientFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal MockGeminiConnection(HttpContext context, WebSocket socket, bool vertex = false)
@@ -57,6 +58,15 @@ public sealed class MockGeminiConnection
 
     /// <summary>Completes when the connection is over (either side closed or it dropped).</summary>
     public Task Ended => _ended.Task;
+
+    /// <summary>
+    /// Completes when the mock stops reading the client (it closed, dropped, or sent something unreadable). Unlike
+    /// <see cref="Ended"/>, which waits for the <see cref="MockGeminiServer.Script"/> too, a script may await it.
+    /// </summary>
+    public Task ClientFinished => _clientFinished.Task;
+
+    /// <summary>Free for a script's own per-connection state (the mock never reads it).</summary>
+    public object? UserState { get; set; }
 
     /// <summary>Every client message after <c>setup</c>, in arrival order.</summary>
     public IReadOnlyList<JsonObject> Messages
@@ -135,6 +145,20 @@ public sealed class MockGeminiConnection
 
     /// <summary>Sends a server message as UTF-8 JSON in one binary frame, as the service does.</summary>
     public Task SendAsync(string json, CancellationToken cancellationToken) => SendSplitAsync(json, 1, cancellationToken);
+
+    /// <summary>Sends a server message already encoded as UTF-8 JSON in one binary frame (no copy, no string).</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(utf8Json, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
 
     /// <summary>Sends one message split over <paramref name="frames"/> binary frames (cut mid-character where possible).</summary>
     public async Task SendSplitAsync(string json, int frames, CancellationToken cancellationToken)
@@ -218,8 +242,11 @@ public sealed class MockGeminiConnection
         Signal();
     }
 
+    internal void MarkClientFinished() => _clientFinished.TrySetResult();
+
     internal void MarkEnded()
     {
+        _clientFinished.TrySetResult();
         _ended.TrySetResult();
         Signal();
     }

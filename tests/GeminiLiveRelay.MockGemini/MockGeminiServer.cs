@@ -57,6 +57,14 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     /// <summary>Runs for every connection once setup completed, alongside the recorder; use it to script replies.</summary>
     public Func<MockGeminiConnection, CancellationToken, Task>? Script { get; set; }
 
+    /// <summary>
+    /// Optional: sees each client message after <c>setupComplete</c> as raw UTF-8 JSON before it is parsed (the memory
+    /// is valid only during the call). Returning true takes the message over: it is neither parsed, validated nor
+    /// recorded, so a load run can take thousands of audio messages a second without the recorder's per-message
+    /// allocations. Returning false leaves it to the recorder as usual. Null (the default): every message is recorded.
+    /// </summary>
+    public Func<MockGeminiConnection, ReadOnlyMemory<byte>, bool>? RawMessageFilter { get; set; }
+
     public IReadOnlyList<MockGeminiConnection> Connections
     {
         get
@@ -68,11 +76,15 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         }
     }
 
-    public static async Task<MockGeminiServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<MockGeminiServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(port: 0, cancellationToken);
+
+    /// <summary>Starts on a fixed loopback port (0: any free port), e.g. for a relay started separately by hand.</summary>
+    public static async Task<MockGeminiServer> StartAsync(int port, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var server = new MockGeminiServer(app);
         app.UseWebSockets();
@@ -211,7 +223,7 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         }
 
         var setupDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var recording = RecordUntilClosedAsync(connection, socket, buffer, setupDone, aborted);
+        var recording = RecordUntilClosedAsync(connection, socket, buffer, setupDone, aborted, RawMessageFilter);
         if (SetupCompleteDelay > TimeSpan.Zero)
         {
             await Task.Delay(SetupCompleteDelay, aborted).ConfigureAwait(false);
@@ -226,11 +238,45 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     }
 
     private static async Task RecordUntilClosedAsync(
-        MockGeminiConnection connection, WebSocket socket, byte[] buffer, TaskCompletionSource? setupDone, CancellationToken aborted)
+        MockGeminiConnection connection,
+        WebSocket socket,
+        byte[] buffer,
+        TaskCompletionSource? setupDone,
+        CancellationToken aborted,
+        Func<MockGeminiConnection, ReadOnlyMemory<byte>, bool>? filter = null)
+    {
+        try
+        {
+            await RecordMessagesAsync(connection, socket, buffer, setupDone, filter, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.MarkClientFinished();
+        }
+    }
+
+    private static async Task RecordMessagesAsync(
+        MockGeminiConnection connection,
+        WebSocket socket,
+        byte[] buffer,
+        TaskCompletionSource? setupDone,
+        Func<MockGeminiConnection, ReadOnlyMemory<byte>, bool>? filter,
+        CancellationToken aborted)
     {
         while (true)
         {
-            var message = await ReceiveJsonAsync(connection, socket, buffer, aborted).ConfigureAwait(false);
+            var length = await ReceiveMessageAsync(connection, socket, buffer, aborted).ConfigureAwait(false);
+            if (length < 0)
+            {
+                return;
+            }
+
+            if (filter is not null && setupDone is { Task.IsCompleted: true } && filter(connection, buffer.AsMemory(0, length)))
+            {
+                continue;
+            }
+
+            var message = await ParseJsonAsync(connection, buffer, length, aborted).ConfigureAwait(false);
             if (message is null)
             {
                 return;
@@ -252,27 +298,34 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
 
     private static async Task<JsonObject?> ReceiveJsonAsync(MockGeminiConnection connection, WebSocket socket, byte[] buffer, CancellationToken aborted)
     {
+        var length = await ReceiveMessageAsync(connection, socket, buffer, aborted).ConfigureAwait(false);
+        return length < 0 ? null : await ParseJsonAsync(connection, buffer, length, aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/>; -1 when the client closed or it was too big.</summary>
+    private static async Task<int> ReceiveMessageAsync(MockGeminiConnection connection, WebSocket socket, byte[] buffer, CancellationToken aborted)
+    {
         var length = 0;
-        WebSocketReceiveResult result;
+        ValueWebSocketReceiveResult result;
         do
         {
             if (length == buffer.Length)
             {
                 connection.Violation("a client message exceeded 1 MiB");
                 await connection.CloseAsync(1009, "message too big", aborted).ConfigureAwait(false);
-                return null;
+                return -1;
             }
 
-            result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), aborted).ConfigureAwait(false);
+            result = await socket.ReceiveAsync(buffer.AsMemory(length), aborted).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                connection.ClientCloseStatus = result.CloseStatus;
+                connection.ClientCloseStatus = socket.CloseStatus;
                 if (socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, aborted).ConfigureAwait(false);
                 }
 
-                return null;
+                return -1;
             }
 
             length += result.Count;
@@ -284,6 +337,11 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
             connection.Violation("client messages must be text frames (every official SDK sends text)");
         }
 
+        return length;
+    }
+
+    private static async Task<JsonObject?> ParseJsonAsync(MockGeminiConnection connection, byte[] buffer, int length, CancellationToken aborted)
+    {
         try
         {
             return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, length)) as JsonObject

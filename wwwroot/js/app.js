@@ -7,6 +7,7 @@ import { MicCapture } from './mic-capture.js';
 import { Player } from './player.js';
 import { TranscriptView } from './transcript-view.js';
 import { VideoCapture } from './video-capture.js';
+import { DirectClient } from './direct-client.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -33,6 +34,8 @@ if (pageOptions.has('token')) {
   clean.searchParams.delete('token');
   history.replaceState(null, '', clean);
 }
+// /?mode=direct: the page talks to Gemini itself with a token from POST /api/token (Relay:EphemeralTokens:Enabled).
+const directMode = pageOptions.get('mode') === 'direct';
 const SPEECH_LEVEL = 0.02;
 // A dropped socket (network blip, relay restart) is retried with back-off, resuming the same conversation.
 const RECONNECT_CODES = new Set([1001, 1005, 1006, 1012, 1013, 1014, 4000]);
@@ -159,7 +162,7 @@ async function start() {
 
 /** Opens /live; after a drop, with the resume token so the conversation continues where it was. */
 function connectRelay() {
-  relay = new RelayClient();
+  relay = directMode ? new DirectClient() : new RelayClient();
   wireRelay(relay);
   relay.connect({
     sampleRate: mic.sampleRate,

@@ -1,3 +1,5 @@
+using GeminiLiveRelay.EphemeralTokens;
+
 namespace GeminiLiveRelay.Access;
 
 internal static class SecurityHeadersExtensions
@@ -11,9 +13,11 @@ internal static class SecurityHeadersExtensions
         {
             var headers = context.Response.Headers;
             var host = context.Request.Host.Value;
+            // Direct mode (Relay:EphemeralTokens:Enabled): the page opens Gemini's WebSocket itself.
+            var direct = DirectModeCsp.ConnectSources(context.RequestServices);
             headers.ContentSecurityPolicy =
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
-                $"connect-src 'self' ws://{host} wss://{host}; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
+                $"connect-src 'self' ws://{host} wss://{host}{direct}; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
                 "form-action 'self'; frame-ancestors 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";

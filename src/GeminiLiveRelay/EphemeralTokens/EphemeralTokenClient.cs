@@ -100,7 +100,7 @@ internal sealed partial class EphemeralTokenClient(
 
     private Uri ServiceUri(string path, bool http)
     {
-        var baseUrl = _gemini.EffectiveBaseUrl;
+        var baseUrl = _gemini.ResolveBaseUrl();
         var builder = new UriBuilder(baseUrl) { Query = string.Empty, Fragment = string.Empty };
         if (!http)
         {

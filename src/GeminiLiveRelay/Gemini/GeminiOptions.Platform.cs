@@ -39,8 +39,11 @@ internal sealed partial class GeminiOptions
     /// <summary>Vertex AI with a project: every connection carries an OAuth access token from ADC.</summary>
     public bool UsesAccessTokens => IsVertex && !IsVertexExpress;
 
-    /// <summary><see cref="BaseUrl"/> when set, else the platform's host (for Vertex, derived from the location).</summary>
-    public Uri EffectiveBaseUrl => BaseUrl ?? (IsVertex
+    /// <summary>
+    /// <see cref="BaseUrl"/> when set, else the platform's host (for Vertex, derived from the location). A method, not a
+    /// property: data-annotation validation reads every property, before the location has been checked.
+    /// </summary>
+    public Uri ResolveBaseUrl() => BaseUrl ?? (IsVertex
         ? new Uri("https://" + VertexEndpoint.Host(IsVertexExpress ? null : Location?.Trim()))
         : DeveloperBaseUrl);
 

@@ -21,7 +21,7 @@ internal sealed partial class GeminiOptions
 
     /// <summary>
     /// HTTP(S) base URL of the service; <c>http</c> becomes <c>ws</c>, <c>https</c> becomes <c>wss</c>. Unset (or
-    /// empty): the platform's own host (see <see cref="EffectiveBaseUrl"/>). When set it replaces the host on both
+    /// empty): the platform's own host (see <see cref="ResolveBaseUrl"/>). When set it replaces the host on both
     /// platforms (a proxy, or the mock in tests).
     /// </summary>
     public Uri? BaseUrl { get; set; }
@@ -61,7 +61,7 @@ internal sealed partial class GeminiOptions
     /// </summary>
     public Uri BuildServiceUri()
     {
-        var baseUrl = EffectiveBaseUrl;
+        var baseUrl = ResolveBaseUrl();
         var builder = new UriBuilder(baseUrl)
         {
             Scheme = baseUrl.Scheme == Uri.UriSchemeHttp ? "ws" : "wss",

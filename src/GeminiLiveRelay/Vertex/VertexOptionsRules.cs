@@ -38,6 +38,13 @@ internal static partial class VertexOptionsRules
             return;
         }
 
+        if (options.BaseUrl is { IsAbsoluteUri: true } baseUrl &&
+            string.Equals(baseUrl.Host, GeminiOptions.DeveloperBaseUrl.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Gemini:BaseUrl is the Gemini Developer API ({baseUrl}) but Gemini:Platform is vertex: leave Gemini:BaseUrl " +
+                "empty so the Vertex AI host follows Gemini:Location (set it only for a proxy or a test server).");
+        }
+
         if (options.TransparentResumption && !options.SessionResumption)
         {
             errors.Add("Gemini:TransparentResumption needs Gemini:SessionResumption=true.");
