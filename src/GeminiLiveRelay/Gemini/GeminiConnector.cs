@@ -43,7 +43,14 @@ internal sealed partial class GeminiConnector(
             using (var writer = new GeminiMessageWriter())
             {
                 var setup = writer.Setup(GeminiSetupBuilder.Build(_options, request, tools.Declarations));
-                await client.SendAsync(setup, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await client.SendAsync(setup, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+                }
+                catch (WebSocketException ex) when (!timeout.IsCancellationRequested)
+                {
+                    throw new GeminiConnectException(GeminiConnectException.Unavailable, $"Gemini dropped the connection during setup: {ex.Message}", inner: ex);
+                }
             }
 
             var sessionId = await WaitForSetupCompleteAsync(socket, timeout.Token).ConfigureAwait(false);
@@ -85,7 +92,9 @@ internal sealed partial class GeminiConnector(
         }
         catch (Exception ex) when (ex is Google.Apis.Auth.OAuth2.Responses.TokenResponseException or InvalidOperationException or HttpRequestException)
         {
-            throw new GeminiConnectException(GeminiConnectException.Unavailable, $"Could not get a Google access token for Vertex AI: {ex.Message}", inner: ex);
+            // The details (file paths, account names) go to the log only; the browser gets a fixed sentence.
+            Log.AccessTokenFailed(_logger, ex);
+            throw new GeminiConnectException(GeminiConnectException.Unavailable, "Could not authenticate to Vertex AI (see the relay's log).", inner: ex);
         }
 
         socketOptions.SetRequestHeader("Authorization", "Bearer " + token);
@@ -126,6 +135,9 @@ internal sealed partial class GeminiConnector(
 
     private static partial class Log
     {
+        [LoggerMessage(1005, LogLevel.Warning, "Could not get a Google access token for Vertex AI", EventName = "VertexAccessTokenFailed")]
+        public static partial void AccessTokenFailed(ILogger logger, Exception exception);
+
         [LoggerMessage(1001, LogLevel.Debug, "Gemini session for {Model} ready in {ElapsedMs:0} ms", EventName = "GeminiConnected")]
         public static partial void Connected(ILogger logger, string model, double elapsedMs);
 

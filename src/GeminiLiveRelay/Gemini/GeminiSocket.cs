@@ -14,11 +14,25 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
     private const int MaxMessageBytes = 16 * 1024 * 1024;
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private int _receiving;
 
     public WebSocket Socket => socket;
 
     /// <summary>Reads one whole message; returns null with <paramref name="close"/> set when the peer closed or dropped.</summary>
     public async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _receiving, 1);
+        try
+        {
+            return await ReceiveCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _receiving, 0);
+        }
+    }
+
+    private async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveCoreAsync(CancellationToken cancellationToken)
     {
         var length = 0;
         while (true)
@@ -40,6 +54,11 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
             try
             {
                 result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // An aborted socket (stall watchdog, keep-alive timeout) fails a pending receive this way.
+                return (default, UpstreamClose.Dropped("connection aborted (stall or keep-alive timeout)"));
             }
             catch (WebSocketException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -67,7 +86,9 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
     {
         socket.Dispose();
         var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
+        // A receive may still be writing into the buffer (a disposal that timed out waiting for the reader): then it
+        // is left to the GC rather than handed to another session through the pool.
+        if (buffer.Length > 0 && Volatile.Read(ref _receiving) == 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

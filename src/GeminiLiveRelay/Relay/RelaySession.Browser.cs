@@ -26,7 +26,7 @@ internal sealed partial class RelaySession
 
                     if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))
                     {
-                        _stats.AudioBytesDropped += item.Length;
+                        Interlocked.Add(ref _stats.AudioBytesDropped, item.Length);
                         _metrics?.FrameDropped(DroppedFrame.InterruptedAudio);
                         continue;
                     }
@@ -45,9 +45,9 @@ internal sealed partial class RelaySession
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Session over; what is still queued is released by DrainQueues.
+            // Session over (or the socket was aborted); what is still queued is released by DrainQueues.
         }
         catch (WebSocketException ex)
         {
@@ -113,8 +113,9 @@ internal sealed partial class RelaySession
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Our cancellation, or an aborted socket (which fails a pending receive the same way).
             return RelayEnd.BrowserDisconnected;
         }
         catch (WebSocketException ex)
@@ -200,12 +201,14 @@ internal sealed partial class RelaySession
             "activityEnd" => UpstreamItem.ForSignal(ClientSignal.ActivityEnd),
             _ => UpstreamItem.ForSignal(ClientSignal.AudioStreamEnd),
         };
-        _activityOpen = command.Type switch
+        if (command.Type == "activityStart")
         {
-            "activityStart" => true,
-            "activityEnd" => false,
-            _ => _activityOpen,
-        };
+            Interlocked.Exchange(ref _activityOpen, 1);
+        }
+        else if (command.Type == "activityEnd")
+        {
+            Interlocked.Exchange(ref _activityOpen, 0);
+        }
         await EnqueueUpstreamAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
@@ -217,8 +220,8 @@ internal sealed partial class RelaySession
     {
         "activityStart" or "activityEnd" when !_setup.ManualActivity =>
             $"{command.Type} needs manual turn-taking: connect with ?vad=manual.",
-        "activityStart" when _activityOpen => "activityStart was already sent; send activityEnd first.",
-        "activityEnd" when !_activityOpen => "activityEnd without an activityStart.",
+        "activityStart" when Volatile.Read(ref _activityOpen) == 1 => "activityStart was already sent; send activityEnd first.",
+        "activityEnd" when Volatile.Read(ref _activityOpen) == 0 => "activityEnd without an activityStart.",
         "audioStreamEnd" when _setup.ManualActivity => "audioStreamEnd is for automatic turn-taking; with vad=manual send activityEnd.",
         "image" => _images.Check(command.Data!),
         _ => null,

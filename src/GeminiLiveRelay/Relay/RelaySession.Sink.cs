@@ -18,7 +18,7 @@ internal sealed partial class RelaySession
         if (!await WaitForBrowserToDrainAsync(cancellationToken).ConfigureAwait(false))
         {
             // The browser is not reading: never let one slow client grow server memory.
-            _stats.AudioBytesDropped += pcm24k.Length;
+            Interlocked.Add(ref _stats.AudioBytesDropped, pcm24k.Length);
             _metrics?.FrameDropped(DroppedFrame.BrowserBacklog);
             Trip(RelayEnd.BrowserTooSlow);
             return;
@@ -60,9 +60,11 @@ internal sealed partial class RelaySession
                 break;
             case TurnComplete:
                 _generating = false;
+                _userSpeaking = false;
                 _turns?.ModelTurnEnded();
                 break;
             case InputTranscript:
+                _userSpeaking = true;
                 _turns?.UserHeard();
                 break;
             case ResumptionUpdate update:
@@ -119,22 +121,31 @@ internal sealed partial class RelaySession
 
     private async ValueTask StartToolCallsAsync(ToolCall toolCall, CancellationToken cancellationToken)
     {
-        foreach (var call in toolCall.Calls)
+        // The whole batch holds the input: a fast first call must not release it while the model waits on the next.
+        _tools?.BeginBatch();
+        try
         {
-            _stats.ToolCalls++;
-            await _downstream.Writer.WriteAsync(
-                DownstreamItem.ForEvent(BrowserEvents.Encode(new ToolCallEvent(call.Id, call.Name, call.Args))), cancellationToken).ConfigureAwait(false);
-            if (_tools is null)
+            foreach (var call in toolCall.Calls)
             {
-                // No tools are enabled, so none were declared: answer anyway, the model must never wait forever.
-                Log.UnexpectedToolCall(_logger, call.Name);
-                var refusal = new Tools.ToolResponse(call.Id, call.Name, null, $"unknown function '{call.Name}'", null);
-                _unexpectedToolResponses.Enqueue(refusal);
-                OnToolFinished(refusal, cancelled: false);
-                continue;
-            }
+                _stats.ToolCalls++;
+                await _downstream.Writer.WriteAsync(
+                    DownstreamItem.ForEvent(BrowserEvents.Encode(new ToolCallEvent(call.Id, call.Name, call.Args))), cancellationToken).ConfigureAwait(false);
+                if (_tools is null)
+                {
+                    // No tools are enabled, so none were declared: answer anyway, the model must never wait forever.
+                    Log.UnexpectedToolCall(_logger, call.Name);
+                    var refusal = new Tools.ToolResponse(call.Id, call.Name, null, $"unknown function '{call.Name}'", null);
+                    _unexpectedToolResponses.Enqueue(refusal);
+                    OnToolFinished(refusal, cancelled: false);
+                    continue;
+                }
 
-            _tools.Start(call);
+                _tools.Start(call);
+            }
+        }
+        finally
+        {
+            _tools?.EndBatch();
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class RelaySession
     private string? _latestHandle;
     private string? _modelForTokens;
     private volatile bool _generating;
+    private volatile bool _userSpeaking;
     private volatile bool _writerPaused;
     private TaskCompletionSource<TimeSpan?> _goAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -55,8 +56,22 @@ internal sealed partial class RelaySession
             {
                 return RelayEnd.BrowserDisconnected;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Anything unforeseen while connecting counts as a transient failure: retried, then reported.
+                Log.UpstreamConnectFailed(_logger, "unexpected", ex.Message);
+                var failure = new UpstreamFailure(GeminiConnectException.Unavailable, "unavailable", "Could not open the Gemini session.", true, null);
+                if (await ShouldRetryAsync(failure, ++attempt, stop, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                return Fail(failure, everReady);
+            }
 
             Volatile.Write(ref _connected, 1);
+            _tools?.ForgetCallsOfTheLastConnection();
+            _unexpectedToolResponses.Clear();
             _modelForTokens = session.Model;
             if (everReady)
             {
@@ -175,7 +190,12 @@ internal sealed partial class RelaySession
             try
             {
                 var first = await Task.WhenAny(reading, writing, stop, _goAway.Task).ConfigureAwait(false);
-                if (first == _goAway.Task && !stop.IsCompleted)
+                if (first == _goAway.Task && stop.IsCompleted)
+                {
+                    first = stop;
+                }
+
+                if (first == _goAway.Task)
                 {
                     if (!_setup.Resumption)
                     {
@@ -245,12 +265,15 @@ internal sealed partial class RelaySession
         }
     }
 
-    private bool IsQuiet => !_generating && _tools is not { Pending: > 0 };
+    // Quiet: the model is not generating, no call is pending, and the user is not mid-turn (an open activity, or
+    // speech heard since the last turn ended): the saved state then holds everything said so far.
+    private bool IsQuiet => !_generating && _tools is not { Pending: > 0 } && Volatile.Read(ref _activityOpen) == 0 && !_userSpeaking;
 
     private async Task PauseWriterAsync(Task writing)
     {
         _writerPaused = true;
         _upstream.Writer.TryWrite(UpstreamItem.Wake); // wakes a writer waiting for input; it is skipped later
+        _tools?.Wake(); // or one waiting on the tools
         await WaitAsync(writing, _options.CloseTimeout).ConfigureAwait(false);
     }
 

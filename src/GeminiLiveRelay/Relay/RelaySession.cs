@@ -47,7 +47,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
     private long _generation;
     private int _connected;
     private int _closing;
-    private bool _activityOpen;
+    private int _activityOpen;
     private RelayStats _stats;
 
     /// <param name="connect">Opens a live session, resuming from the handle when one is given.</param>
@@ -102,38 +102,56 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
 
         var supervising = SuperviseAsync(shuttingDown, superviseCts.Token);
 
-        var first = await Task.WhenAny(receiving, upstream, supervising, _limitTripped.Task).ConfigureAwait(false);
-        var end = await first.ConfigureAwait(false);
-        await superviseCts.CancelAsync().ConfigureAwait(false);
-        await ((Task)supervising).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-
-        // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions). An
-        // activityStart the browser left open is closed first, so the model is never left waiting for a turn's end.
-        if (_activityOpen)
+        var end = RelayEnd.Failed;
+        try
         {
-            _activityOpen = false;
-            _upstream.Writer.TryWrite(UpstreamItem.ForSignal(ClientSignal.ActivityEnd));
-        }
+            var first = await Task.WhenAny(receiving, upstream, supervising, _limitTripped.Task).ConfigureAwait(false);
+            end = await first.ConfigureAwait(false);
+            await superviseCts.CancelAsync().ConfigureAwait(false);
+            await ((Task)supervising).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-        _upstream.Writer.TryComplete();
-        stopUpstream.TrySetResult();
-        if (Volatile.Read(ref _connected) == 0)
+            // Stop the upstream first: Gemini is closed at once whatever ended the session (no zombie sessions). An
+            // activityStart the browser left open is closed first, so the model is never left waiting for a turn's end.
+            if (Interlocked.Exchange(ref _activityOpen, 0) == 1)
+            {
+                await _upstream.Writer.WriteAsync(UpstreamItem.ForSignal(ClientSignal.ActivityEnd), CancellationToken.None)
+                    .AsTask().WaitAsync(_options.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            // The stop signal before the queue completes: otherwise the writer's natural end looks like a failed send.
+            stopUpstream.TrySetResult();
+            _upstream.Writer.TryComplete();
+            if (Volatile.Read(ref _connected) == 0)
+            {
+                await upstreamCts.CancelAsync().ConfigureAwait(false); // still connecting: just abandon it
+            }
+
+            await WaitAsync(upstream, _options.CloseTimeout * 2).ConfigureAwait(false);
+            await upstreamCts.CancelAsync().ConfigureAwait(false);
+            await upstream.ConfigureAwait(false);
+
+            // Let queued events (the error that explains the end) reach the browser, then close it with the right code.
+            _tools?.Dispose();
+            Volatile.Write(ref _closing, 1);
+            _downstream.Writer.TryComplete();
+            await CloseBrowserAsync(end, sending, sendCts, receiving, receiveCts).ConfigureAwait(false);
+            return end;
+        }
+        finally
         {
-            await upstreamCts.CancelAsync().ConfigureAwait(false); // still connecting: just abandon it
+            // Whatever happened above, nothing of this session keeps running or holds pooled memory.
+            stopUpstream.TrySetResult();
+            _upstream.Writer.TryComplete();
+            _downstream.Writer.TryComplete();
+            Volatile.Write(ref _closing, 1);
+            await upstreamCts.CancelAsync().ConfigureAwait(false);
+            await superviseCts.CancelAsync().ConfigureAwait(false);
+            await sendCts.CancelAsync().ConfigureAwait(false);
+            await receiveCts.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(sending, receiving, upstream, supervising).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            DrainQueues();
+            _stats.Duration = Stopwatch.GetElapsedTime(started);
         }
-
-        await WaitAsync(upstream, _options.CloseTimeout * 2).ConfigureAwait(false);
-        await upstreamCts.CancelAsync().ConfigureAwait(false);
-        await upstream.ConfigureAwait(false);
-
-        // Let queued events (the error that explains the end) reach the browser, then close it with the right code.
-        _tools?.Dispose();
-        Volatile.Write(ref _closing, 1);
-        _downstream.Writer.TryComplete();
-        await CloseBrowserAsync(end, sending, sendCts, receiving, receiveCts).ConfigureAwait(false);
-        DrainQueues();
-        _stats.Duration = Stopwatch.GetElapsedTime(started);
-        return end;
     }
 
     private async Task CloseBrowserAsync(
@@ -191,8 +209,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
                     return;
                 }
 
-                // A call may have arrived while this loop waited for input: look at the tools again first.
-                if (_tools is { HoldsInput: true } || _tools?.HasResponses == true || !_unexpectedToolResponses.IsEmpty)
+                // A call, or a connection switch, may have come while this loop waited for input: look again first.
+                if (_writerPaused || _tools is { HoldsInput: true } || _tools?.HasResponses == true || !_unexpectedToolResponses.IsEmpty)
                 {
                     continue;
                 }
@@ -205,6 +223,11 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         }
         catch (WebSocketException ex)
         {
+            Log.UpstreamSendFailed(_logger, ex.Message);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The socket was aborted (stall watchdog, keep-alive timeout): the reader reports the drop.
             Log.UpstreamSendFailed(_logger, ex.Message);
         }
     }

@@ -68,6 +68,52 @@ internal sealed class ToolCallRunner(ToolSet tools, Action<ToolResponse, bool> f
 
     public bool TryTakeResponse(out ToolResponse response) => _ready.TryDequeue(out response);
 
+    /// <summary>Holds the input across a whole toolCall message, whatever order its calls finish in.</summary>
+    public void BeginBatch()
+    {
+        if (tools.HoldsInputDuringCalls)
+        {
+            Interlocked.Increment(ref _held);
+        }
+    }
+
+    public void EndBatch()
+    {
+        if (tools.HoldsInputDuringCalls)
+        {
+            Interlocked.Decrement(ref _held);
+        }
+
+        Wake();
+    }
+
+    /// <summary>Wakes a writer waiting on the tools (e.g. to let it see a connection switch).</summary>
+    public void Wake()
+    {
+        try
+        {
+            _changed.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session is over.
+        }
+    }
+
+    /// <summary>
+    /// A new Gemini connection resumes from a state saved before any pending call (handles are not resumable while
+    /// calls run), so answers to the old connection's calls would name ids it never issued: those calls are
+    /// cancelled (the browser is told) and the model asks again if it still needs them.
+    /// </summary>
+    public void ForgetCallsOfTheLastConnection()
+    {
+        Cancel([.. _pending.Keys]);
+        while (_ready.TryDequeue(out var unsent))
+        {
+            finished(unsent with { Error = "cancelled: the Gemini connection changed before the answer was sent", Output = null }, true);
+        }
+    }
+
     /// <summary>Completes when a response is ready or the hold may have been released.</summary>
     public Task WaitForChangeAsync(CancellationToken cancellationToken) => _changed.WaitAsync(cancellationToken);
 
