@@ -50,7 +50,7 @@ internal sealed class SessionAdmission(IOptions<RelayOptions> options, TimeProvi
             _active++;
             _byUser[user] = _byUser.GetValueOrDefault(user) + 1;
             _byIp[ip] = _byIp.GetValueOrDefault(ip) + 1;
-            lease = new Lease(this, user, ip, time.GetUtcNow(), remaining);
+            lease = new Lease(this, user, ip, time.GetUtcNow());
             return null;
         }
     }
@@ -62,11 +62,35 @@ internal sealed class SessionAdmission(IOptions<RelayOptions> options, TimeProvi
     {
         lock (_gate)
         {
-            ResetDayIfNeeded();
+            ChargeLocked(lease);
             _active--;
             Decrement(_byUser, lease.User);
             Decrement(_byIp, lease.Ip);
-            _minutesToday[lease.User] = _minutesToday.GetValueOrDefault(lease.User) + (time.GetUtcNow() - lease.Started).TotalMinutes;
+        }
+    }
+
+    /// <summary>
+    /// Books the time a session used since its last charge against its user's day (all of the user's sessions
+    /// draw on the same budget as they run) and returns what is left (infinite when unlimited).
+    /// </summary>
+    private double Charge(Lease lease)
+    {
+        lock (_gate)
+        {
+            ChargeLocked(lease);
+            return RemainingMinutes(lease.User);
+        }
+    }
+
+    private void ChargeLocked(Lease lease)
+    {
+        ResetDayIfNeeded();
+        var now = time.GetUtcNow();
+        var minutes = (now - lease.LastCharged).TotalMinutes;
+        lease.LastCharged = now;
+        if (_options.DailyMinutesPerUser != 0 && minutes > 0)
+        {
+            _minutesToday[lease.User] = _minutesToday.GetValueOrDefault(lease.User) + minutes;
         }
     }
 
@@ -93,7 +117,7 @@ internal sealed class SessionAdmission(IOptions<RelayOptions> options, TimeProvi
     }
 
     /// <summary>One admitted session; disposing it gives its place back and books its minutes.</summary>
-    internal sealed class Lease(SessionAdmission owner, string user, string ip, DateTimeOffset started, double remainingMinutes) : IDisposable
+    internal sealed class Lease(SessionAdmission owner, string user, string ip, DateTimeOffset started) : IDisposable
     {
         private int _released;
 
@@ -101,10 +125,11 @@ internal sealed class SessionAdmission(IOptions<RelayOptions> options, TimeProvi
 
         public string Ip => ip;
 
-        public DateTimeOffset Started => started;
 
-        /// <summary>What is left of the user's daily budget at admission (infinite when unlimited).</summary>
-        public TimeSpan Budget => double.IsInfinity(remainingMinutes) ? TimeSpan.MaxValue : TimeSpan.FromMinutes(remainingMinutes);
+        internal DateTimeOffset LastCharged { get; set; } = started;
+
+        /// <summary>Books the time used so far and returns the user's remaining minutes today (all their sessions).</summary>
+        public double ChargeAndGetRemainingMinutes() => owner.Charge(this);
 
         public void Dispose()
         {

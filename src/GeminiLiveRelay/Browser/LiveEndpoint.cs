@@ -50,7 +50,7 @@ internal static partial class LiveEndpoint
         string? resumeError = null;
         if (context.Request.Query.TryGetValue("resume", out var resume) && resume.Count == 1 && !string.IsNullOrEmpty(resume[0]))
         {
-            resumeError = resumeTokens.TryRead(resume[0]!, out var resumeModel, out var handle);
+            resumeError = resumeTokens.TryRead(resume[0]!, TokenUser(admitted.Client), out var resumeModel, out var handle);
             if (resumeError is null)
             {
                 resumeHandle = handle;
@@ -90,8 +90,10 @@ internal static partial class LiveEndpoint
             Resumption: gemini.SessionResumption && gemini.EffectiveBackend == GeminiBackend.Gemini,
             ResumeHandle: resumeHandle,
             ResumeTokens: gemini.SessionResumption ? resumeTokens : null,
-            MaxDuration: lease.Budget < relayOptions.Value.MaxSessionDuration ? lease.Budget : relayOptions.Value.MaxSessionDuration,
-            Metrics: metrics);
+            MaxDuration: relayOptions.Value.MaxSessionDuration,
+            DailyBudget: lease.ChargeAndGetRemainingMinutes,
+            Metrics: metrics,
+            TokenUser: TokenUser(admitted.Client));
         using var session = new RelaySession(socket, setup, (handle, ct) => backend.ConnectAsync(request with { ResumeHandle = handle }, ct), logger);
         var end = RelayEnd.Failed;
         try
@@ -117,6 +119,12 @@ internal static partial class LiveEndpoint
         Log.SessionUsage(logger, stats.ToolCalls, stats.ImagesToGemini, stats.ImagesDropped, stats.PromptTokens, stats.ResponseTokens,
             stats.TotalTokens, stats.TokensByModality ?? []);
     }
+
+    /// <summary>
+    /// Resume tokens are bound to a signed-in user; with sign-in off there is no stable identity (an IP changes when
+    /// a phone changes networks), so the token alone carries the conversation, as a bearer secret.
+    /// </summary>
+    private static string TokenUser(Access.ClientIdentity client) => client.Authenticated ? client.User : string.Empty;
 
     private static async Task RefuseResumeAsync(System.Net.WebSockets.WebSocket socket, string message, CancellationToken cancellationToken)
     {

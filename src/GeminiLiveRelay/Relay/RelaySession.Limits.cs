@@ -59,6 +59,8 @@ internal sealed partial class RelaySession
         var maxDuration = _setup.MaxDuration ?? _options.MaxSessionDuration;
         var durationWarned = false;
         var idleWarned = false;
+        var budgetWarned = false;
+        var ticks = 0;
         using var timer = new PeriodicTimer(SupervisorTick);
         try
         {
@@ -83,6 +85,25 @@ internal sealed partial class RelaySession
                     {
                         durationWarned = true;
                         PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", SecondsLeft(maxDuration - elapsed))));
+                    }
+                }
+
+                // The user's daily minutes, shared by all their sessions, checked about once a second.
+                if (_setup.DailyBudget is { } budget && ++ticks % 4 == 0)
+                {
+                    var remaining = TimeSpan.FromMinutes(Math.Max(0, budget()));
+                    if (remaining <= WarningBefore(TimeSpan.FromMinutes(10)))
+                    {
+                        if (budgetWarned && remaining <= TimeSpan.Zero)
+                        {
+                            return RelayEnd.DurationLimit;
+                        }
+
+                        if (!budgetWarned)
+                        {
+                            budgetWarned = true;
+                            PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("dailyBudget", SecondsLeft(remaining))));
+                        }
                     }
                 }
 

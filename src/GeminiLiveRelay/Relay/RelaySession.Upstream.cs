@@ -288,7 +288,7 @@ internal sealed partial class RelaySession
         if (_setup.ResumeTokens is { } tokens)
         {
             PostEvent(BrowserEvents.Encode(new ResumeTokenEvent(
-                tokens.Create(_modelForTokens ?? string.Empty, update.NewHandle), tokens.Lifetime.TotalSeconds)));
+                tokens.Create(_modelForTokens ?? string.Empty, update.NewHandle, _setup.TokenUser), tokens.Lifetime.TotalSeconds)));
         }
     }
 }

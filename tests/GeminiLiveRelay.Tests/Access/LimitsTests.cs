@@ -86,6 +86,36 @@ public sealed class LimitsTests
         Assert.Equal(HttpStatusCode.BadRequest, nextDay.StatusCode); // admitted again (then refused as not a WebSocket)
     }
 
+    [Fact]
+    public async Task DailyBudget_IsSharedByAUsersParallelSessions_AndEndsThemWhenSpent()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        await using var relay = new RelayApplication(null, new() { ["Relay:DailyMinutesPerUser"] = "10", ["Relay:MaxSessionsPerUser"] = "5" })
+        {
+            ConfigureTestServices = services => services.AddSingleton<TimeProvider>(clock),
+        };
+        await using var first = await LiveClient.ConnectAsync(relay.LiveUri(), ct);
+        await using var second = await LiveClient.ConnectAsync(relay.LiveUri(), ct);
+        await first.WaitForEventAsync("ready", ct);
+        await second.WaitForEventAsync("ready", ct);
+
+        clock.Advance(TimeSpan.FromMinutes(6)); // 6 minutes each: 12 of the 10 are spent
+        await first.Closed.WaitAsync(ct);
+        await second.Closed.WaitAsync(ct);
+        using var http = new HttpClient();
+        using var refused = await http.GetAsync(relay.HttpUri("/live"), ct);
+
+        foreach (var client in new[] { first, second })
+        {
+            Assert.Equal("dailyBudget", (string?)client.EventsOfType("sessionExpiring").Single()["reason"]);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
     [Theory]
     [InlineData("Relay:IdleTimeout", "idle", "idle timeout")]
     [InlineData("Relay:MaxSessionDuration", "maxDuration", "session time limit reached")]

@@ -193,6 +193,34 @@ public sealed class ResumptionTests
         Assert.Single(mock.Connections); // no Gemini session was opened for it
     }
 
+    [Fact]
+    public async Task ResumeToken_OfAnotherSignedInUser_IsRefused()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        mock.Script = (connection, token) => connection.SendAsync(GeminiMessages.ResumptionUpdate("alices-handle"), token);
+        await using var relay = new RelayApplication(mock.BaseUrl, new()
+        {
+            ["Relay:Auth:Mode"] = "keys",
+            ["Relay:Auth:Keys:0:Name"] = "alice",
+            ["Relay:Auth:Keys:0:Key"] = "alice-key-0123456789abcdefghij",
+            ["Relay:Auth:Keys:1:Name"] = "bob",
+            ["Relay:Auth:Keys:1:Key"] = "bob-key-0123456789abcdefghijkl",
+        });
+        await using var alice = await LiveClient.ConnectAsync(relay.LiveUri("access_token=alice-key-0123456789abcdefghij"), ct);
+        var token = (string)(await alice.WaitForEventAsync("resumeToken", ct))["token"]!;
+
+        await using var bob = await LiveClient.ConnectAsync(
+            relay.LiveUri("access_token=bob-key-0123456789abcdefghijkl&resume=" + Uri.EscapeDataString(token)), ct);
+        await bob.Closed.WaitAsync(ct);
+
+        var error = bob.EventsOfType("error").Single();
+        Assert.Equal("invalid_resume_token", (string?)error["code"]);
+        Assert.Contains("another user", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Single(mock.Connections); // bob never reached alice's conversation
+    }
+
     private static int Index(MockGeminiServer mock, MockGeminiConnection connection) =>
         mock.Connections.ToList().IndexOf(connection);
 }
