@@ -405,7 +405,7 @@ function wireRelay(client) {
     setStatus(detail.reason === 'goAway' ? 'Moving to a fresh Gemini connection…' : `Gemini connection lost (${detail.reason}); reconnecting…`, 'warning'));
   client.addEventListener('resumed', () => setStatus(idleStatus()));
   client.addEventListener('sessionexpiring', ({ detail }) => {
-    const why = { idle: 'nothing was said for a while', maxDuration: 'the session time limit is near', goAway: 'Gemini ends this connection' }[detail.reason] ?? detail.reason;
+    const why = { idle: 'nothing was said for a while', maxDuration: 'the session time limit is near', dailyBudget: "today's minutes are almost used up", goAway: 'Gemini ends this connection' }[detail.reason] ?? detail.reason;
     const left = detail.secondsLeft != null ? ` in ${Math.round(detail.secondsLeft)} s` : ' soon';
     setStatus(`The session ends${left}: ${why}.`, 'warning');
   });
