@@ -129,6 +129,13 @@ public sealed class VertexSessionTests
         await using var second = await LiveClient.ConnectAsync(rig.Relay.LiveUri(), ct);
         await second.WaitForEventAsync("ready", ct);
 
+        // The background refresh is started by the second request but reaches the token endpoint a moment later.
+        var started = DateTime.UtcNow.AddSeconds(10);
+        while (rig.OAuth.Requests < 2 && DateTime.UtcNow < started)
+        {
+            await Task.Delay(20, ct);
+        }
+
         Assert.False(refresh.Task.IsCompleted);
         Assert.Equal(2, rig.OAuth.Requests); // the refresh is in flight, and did not hold the second session up
         Assert.Equal("Bearer " + MockOAuthServer.Token(1), rig.Gemini.Connections[1].AuthorizationHeader);
