@@ -33,6 +33,8 @@ public sealed class RelayApplication : WebApplicationFactory<Program>
             // Production requires an explicit auth mode (fail closed); tests that exercise auth override it.
             ["Relay:Auth:Mode"] = "none",
             ["Serilog:MinimumLevel:Default"] = "Debug",
+            // Logs are asserted through the captured sink; the console copy would only flood the CI log.
+            ["Serilog:WriteTo:0:Args:restrictedToMinimumLevel"] = "Fatal",
             // Compressed time: reconnect back-off in milliseconds, not seconds.
             ["Relay:ReconnectInitialDelay"] = "00:00:00.010",
             ["Relay:ReconnectMaxDelay"] = "00:00:00.050",
