@@ -69,12 +69,18 @@ internal sealed record RelayResult(
     double? AllocatedBytesPerFrame,
     double? RssSlopeKbPerMinute,
     double? HeapSlopeKbPerMinute,
+    double? LiveHeapSlopeKbPerMinute,
     int Threads,
     long ErrorLogLines);
 
 internal sealed record LoadToolResult(double CpuPercentOfOneCore, LatencySummary PacerLag);
 
-internal sealed record SeriesPoint(double Time, int Sessions, double? CpuPercent, double? RssMb, double? HeapMb);
+/// <param name="HeapByGenerationMb">Managed heap after the last GC per generation (gen0, gen1, gen2, loh, poh).</param>
+/// <param name="Gc">GC counts so far (gen0, gen1, gen2).</param>
+/// <param name="LiveHeapMb">Heap after the last GC less fragmentation (free space inside the heap).</param>
+internal sealed record SeriesPoint(
+    double Time, int Sessions, double? CpuPercent, double? RssMb, double? HeapMb,
+    IReadOnlyDictionary<string, double>? HeapByGenerationMb = null, IReadOnlyList<long>? Gc = null, double? LiveHeapMb = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LoadReport))]
@@ -106,7 +112,7 @@ internal static class LoadReportText
             Line("relay managed heap baseline / end / per session", $"{Fmt(r.HeapBaselineMb)} / {Fmt(r.HeapEndMb)} MB / {Fmt(r.HeapPerSessionKb)} KB (committed {Fmt(r.CommittedEndMb)} MB)");
             Line("relay GCs in window gen0 / gen1 / gen2", $"{r.Gen0} / {r.Gen1} / {r.Gen2} (pause {Fmt(r.GcPausePercent, "0.00")} % of time)");
             Line("relay allocation", $"{Fmt(r.AllocatedMbPerSecond, "0.00")} MB/s, {Fmt(r.AllocatedBytesPerFrame)} B per frame (up + down)");
-            Line("relay memory slope RSS / heap", $"{Fmt(r.RssSlopeKbPerMinute)} / {Fmt(r.HeapSlopeKbPerMinute)} KB/min");
+            Line("relay memory slope RSS / heap / live heap", $"{Fmt(r.RssSlopeKbPerMinute)} / {Fmt(r.HeapSlopeKbPerMinute)} / {Fmt(r.LiveHeapSlopeKbPerMinute)} KB/min");
             Line("relay threads / error log lines", $"{r.Threads} / {r.ErrorLogLines}");
         }
 

@@ -142,7 +142,10 @@ internal sealed class LoadRun(LoadOptions options)
             var now = await monitor.SampleNowAsync(cancellationToken).ConfigureAwait(false);
             var cpu = RelayFigures.Cpu(last.Process, now.Process);
             var streaming = sessions.Count(s => s.Ready.IsCompletedSuccessfully && !s.Failed);
-            series.Add(new SeriesPoint(Math.Round(monitor.Elapsed, 1), streaming, cpu, now.Process?.RssBytes / 1048576.0, (now.Runtime ?? last.Runtime)?.HeapBytes / 1048576.0));
+            var runtime = now.Runtime ?? last.Runtime;
+            series.Add(new SeriesPoint(Math.Round(monitor.Elapsed, 1), streaming, cpu, now.Process?.RssBytes / 1048576.0, runtime?.HeapBytes / 1048576.0,
+                runtime?.HeapByGeneration.ToDictionary(g => g.Key, g => Math.Round(g.Value / 1048576.0, 1)),
+                runtime is null ? null : [runtime.Gen0, runtime.Gen1, runtime.Gen2], runtime?.LiveBytes / 1048576.0));
             var up = _metrics.Upstream.Summarize();
             var down = _metrics.Downstream.Summarize();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

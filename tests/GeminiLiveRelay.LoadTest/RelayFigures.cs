@@ -45,6 +45,7 @@ internal static class RelayFigures
             AllocatedBytesPerFrame: allocated is { } a && frames > 0 ? (double)a / frames : null,
             RssSlopeKbPerMinute: Slope(samples.Select(p => (p.Time, p.RssBytes / 1024.0))),
             HeapSlopeKbPerMinute: Slope(runtime.Select(p => (p.Time, p.HeapBytes / 1024.0))),
+            LiveHeapSlopeKbPerMinute: Slope(runtime.Select(p => (p.Time, p.LiveBytes / 1024.0))),
             Threads: e.Threads,
             ErrorLogLines: 0);
     }

@@ -158,6 +158,8 @@ internal sealed class RelayMonitor : IAsyncDisposable
         {
             var text = await _http.GetStringAsync(_metricsUrl, cancellationToken).ConfigureAwait(false);
             double gen0 = 0, gen1 = 0, gen2 = 0, allocated = 0, heap = 0, committed = 0, pause = 0, active = 0, contentions = 0, threads = 0, queue = 0;
+            var generations = new Dictionary<string, long>();
+            double fragmentation = 0;
             foreach (var line in text.Split('\n'))
             {
                 if (line.Length == 0 || line[0] == '#')
@@ -184,6 +186,16 @@ internal sealed class RelayMonitor : IAsyncDisposable
                         break;
                     case "dotnet_gc_last_collection_heap_size_bytes":
                         heap += value;
+                        var at = line.IndexOf("gc_heap_generation=\"", StringComparison.Ordinal);
+                        if (at >= 0)
+                        {
+                            var name0 = line[(at + 20)..];
+                            generations[name0[..name0.IndexOf('"', StringComparison.Ordinal)]] = (long)value;
+                        }
+
+                        break;
+                    case "dotnet_gc_last_collection_heap_fragmentation_size_bytes":
+                        fragmentation += value;
                         break;
                     case "dotnet_gc_last_collection_memory_committed_size_bytes":
                         committed = value;
@@ -207,7 +219,7 @@ internal sealed class RelayMonitor : IAsyncDisposable
             }
 
             return new RuntimeSample(Elapsed, (long)gen0, (long)gen1, (long)gen2, (long)allocated, (long)heap, (long)committed,
-                pause, (int)active, (long)contentions, (int)threads, (long)queue);
+                pause, (int)active, (long)contentions, (int)threads, (long)queue, generations, (long)fragmentation);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -245,6 +257,12 @@ internal sealed class RelayMonitor : IAsyncDisposable
 internal sealed record ProcessSample(double Time, double CpuSeconds, double SystemSeconds, long RssBytes, long PeakRssBytes, int Threads);
 
 /// <param name="HeapBytes">Managed heap after the last GC (all generations, LOH and POH).</param>
+/// <param name="HeapByGeneration">The same per generation (gen0, gen1, gen2, loh, poh).</param>
 internal sealed record RuntimeSample(
     double Time, long Gen0, long Gen1, long Gen2, long AllocatedBytes, long HeapBytes, long CommittedBytes,
-    double PauseSeconds, int ActiveSessions, long LockContentions, int ThreadPoolThreads, long ThreadPoolQueue);
+    double PauseSeconds, int ActiveSessions, long LockContentions, int ThreadPoolThreads, long ThreadPoolQueue,
+    IReadOnlyDictionary<string, long> HeapByGeneration, long FragmentationBytes)
+{
+    /// <summary>Heap after the last GC less its free space: what was alive (the size includes fragmentation).</summary>
+    public long LiveBytes => HeapBytes - FragmentationBytes;
+}
