@@ -19,7 +19,7 @@ namespace GeminiLiveRelay.Benchmarks;
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet owns the instance for the process lifetime.")]
 public class UpstreamFrameBenchmarks
 {
-    private readonly UpstreamAudioChunker _chunker = new(new InputAudioConverter(48000, SampleEncoding.Pcm16, 1), 64 * 1024);
+    private readonly UpstreamAudioChunker _chunker = new(new InputAudioConverter(48000, SampleEncoding.Pcm16, 1));
     private readonly GeminiMessageWriter _writer = new();
     private readonly byte[] _frame48k = Tone48k();
     private readonly byte[] _chunk20ms = new byte[UpstreamAudioChunker.MinChunkBytes];

@@ -13,9 +13,9 @@ internal sealed class InputAudioConverter
     private const int MinInputRate = 8000;
     private const int MaxInputRate = 192000;
 
-    // Scratch covers 8192 sample frames (~170 ms at 48 kHz; a 20 ms browser frame is 960): ~40 KB per
-    // session. Larger inputs are converted in blocks, which is seamless because the resampler streams.
-    private const int BlockFrames = 8192;
+    // Scratch covers 1024 sample frames (a 20 ms browser frame is 960 at 48 kHz): ~5 KB per session, held for its
+    // life. Larger inputs are converted in blocks, which is seamless because the resampler streams.
+    private const int BlockFrames = 1024;
 
     private readonly SampleEncoding _encoding;
     private readonly int _channels;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace GeminiLiveRelay.Audio;
 
 // Why not NAudio's WdlResamplingSampleProvider (NAudio.Core is already a dependency): measured on this
@@ -32,8 +34,13 @@ internal sealed class PolyphaseResampler
     private const int MaxExactPhases = 512;
     private const int InterpolatedResolution = 256;
 
-    // New input is appended in blocks of at most this many samples; it bounds the buffer, not the call size.
-    private const int BlockSamples = 4096;
+    // New input is appended in blocks of at most this many samples; it bounds the buffer (held per session), not the
+    // call size. A 20 ms frame at 48 kHz is 960 samples.
+    private const int BlockSamples = 1024;
+
+    // Coefficient tables depend only on the rate pair and are read-only: every stream with the same pair shares one
+    // (a 44.1 kHz table is ~60 KB and costs milliseconds of Bessel functions to build).
+    private static readonly ConcurrentDictionary<(int Input, int Output), float[]> Tables = new();
 
     private readonly bool _passthrough;
     private readonly bool _interpolated;
@@ -92,8 +99,9 @@ internal sealed class PolyphaseResampler
         // Zero taps on the oldest side pad rows to a whole number of vectors without adding delay.
         _taps = (taps + SimdDot.TapAlignment - 1) / SimdDot.TapAlignment * SimdDot.TapAlignment;
         var rows = _interpolated ? resolution + 1 : resolution;
-        _coefficients = KaiserSincDesign.BuildTable(
-            _taps, rows, resolution, cutoff, centre, KaiserSincDesign.Beta(attenuation));
+        var paddedTaps = _taps;
+        _coefficients = Tables.GetOrAdd((inputRate, outputRate), _ => KaiserSincDesign.BuildTable(
+            paddedTaps, rows, resolution, cutoff, centre, KaiserSincDesign.Beta(attenuation)));
         _history = new float[_taps - 1 + BlockSamples];
         Reset();
     }

@@ -11,7 +11,8 @@ internal sealed class GeminiMessageWriter : IDisposable
 {
     public const string AudioMimeType = "audio/pcm;rate=16000";
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(8 * 1024);
+    // Enough for a 60 ms audio chunk; larger messages (setup, 100 ms chunks, images) grow it.
+    private readonly ArrayBufferWriter<byte> _buffer = new(4 * 1024);
     private readonly Utf8JsonWriter _json;
 
     public GeminiMessageWriter()

@@ -6,7 +6,8 @@ namespace GeminiLiveRelay.Gemini;
 /// </summary>
 internal sealed class GeminiServerMessage
 {
-    private byte[] _audio = new byte[16 * 1024];
+    // A model audio chunk is typically a few KB; a bigger one grows the buffer (kept for the session's life).
+    private byte[] _audio = new byte[8 * 1024];
     private int _audioLength;
 
     public bool SetupComplete { get; set; }

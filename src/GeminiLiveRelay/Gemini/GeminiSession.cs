@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace GeminiLiveRelay.Gemini;
@@ -131,6 +132,8 @@ internal sealed partial class GeminiSession : IGeminiSession
         }
     }
 
+    // Pooled: the lock wait or the socket send sometimes waits, and each wait would box a state machine per message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync<T>(Func<GeminiMessageWriter, T, ReadOnlyMemory<byte>> encode, T state, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);

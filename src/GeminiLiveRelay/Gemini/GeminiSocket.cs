@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace GeminiLiveRelay.Gemini;
 
@@ -13,12 +14,19 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
     // Setup echoes and grounding metadata can be large; anything beyond this is not a sane Live message.
     private const int MaxMessageBytes = 16 * 1024 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    // Most messages (model audio chunks, transcripts) fit in 16 KB; larger ones grow the buffer by doubling. Starting
+    // small keeps an idle session's footprint down (the buffer is held for the connection's life).
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _receiving;
 
     public WebSocket Socket => socket;
 
     /// <summary>Reads one whole message; returns null with <paramref name="close"/> set when the peer closed or dropped.</summary>
+    /// <remarks>
+    /// A network receive nearly always waits, and an <c>async ValueTask</c> method boxes its state machine every time
+    /// it waits: the pooling builder reuses those boxes, so the per-message path allocates nothing.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveAsync(CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _receiving, 1);
@@ -32,6 +40,7 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveCoreAsync(CancellationToken cancellationToken)
     {
         var length = 0;

@@ -1,6 +1,7 @@
 using GeminiLiveRelay.Observability;
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
@@ -12,36 +13,25 @@ internal sealed partial class RelaySession
 {
     private async Task SendToBrowserAsync(CancellationToken cancellationToken)
     {
+        // Waits without a cancelable token (which would allocate a waiter per wait, i.e. per model chunk); one
+        // registration posts a wake item instead when the token fires.
+        using var wake = cancellationToken.UnsafeRegister(
+            static state => ((RelaySession)state!)._downstream.Writer.TryWrite(DownstreamItem.Wake), this);
         try
         {
-            await foreach (var item in _downstream.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await _downstream.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                try
+                while (_downstream.Reader.TryRead(out var item))
                 {
-                    if (item.IsAudio)
+                    try
                     {
-                        Interlocked.Add(ref _downstreamAudioBytes, -item.Length);
-                        ReleaseDrainWaiter();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await SendDownstreamItemAsync(item, cancellationToken).ConfigureAwait(false);
                     }
-
-                    if (item.IsAudio && item.Generation != Volatile.Read(ref _generation))
+                    finally
                     {
-                        Interlocked.Add(ref _stats.AudioBytesDropped, item.Length);
-                        _metrics?.FrameDropped(DroppedFrame.InterruptedAudio);
-                        continue;
+                        item.Release();
                     }
-
-                    var type = item.IsAudio ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await _browser.SendAsync(item.Buffer.AsMemory(0, item.Length), type, true, cancellationToken).ConfigureAwait(false);
-                    if (item.IsAudio)
-                    {
-                        _stats.AudioBytesToBrowser += item.Length;
-                        _metrics?.AudioToBrowser(item.Length);
-                    }
-                }
-                finally
-                {
-                    item.Release();
                 }
             }
         }
@@ -52,6 +42,36 @@ internal sealed partial class RelaySession
         catch (WebSocketException ex)
         {
             Log.BrowserSendFailed(_logger, ex.Message);
+        }
+    }
+
+    // Pooled: a send that waits (a slow browser, a busy machine) would otherwise box a state machine per frame.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendDownstreamItemAsync(DownstreamItem item, CancellationToken cancellationToken)
+    {
+        if (item.IsWake)
+        {
+            return;
+        }
+
+        if (item.IsAudio)
+        {
+            Interlocked.Add(ref _downstreamAudioBytes, -item.Length);
+            ReleaseDrainWaiter();
+            if (item.Generation != Volatile.Read(ref _generation))
+            {
+                Interlocked.Add(ref _stats.AudioBytesDropped, item.Length);
+                _metrics?.FrameDropped(DroppedFrame.InterruptedAudio);
+                return;
+            }
+        }
+
+        var type = item.IsAudio ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        await _browser.SendAsync(item.Buffer.AsMemory(0, item.Length), type, true, cancellationToken).ConfigureAwait(false);
+        if (item.IsAudio)
+        {
+            _stats.AudioBytesToBrowser += item.Length;
+            _metrics?.AudioToBrowser(item.Length);
         }
     }
 

@@ -2,6 +2,7 @@ using GeminiLiveRelay.Observability;
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GeminiLiveRelay.Browser;
 using GeminiLiveRelay.Gemini;
@@ -61,8 +62,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         _connect = connect;
         _logger = logger;
         SessionId = setup.SessionId;
-        _chunker = new UpstreamAudioChunker(
-            new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels), _options.MaxMessageBytes);
+        _chunker = new UpstreamAudioChunker(new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels));
         _tools = setup.Tools is null ? null : new ToolCallRunner(setup.Tools, OnToolFinished);
         _images = new ImageGate(_options);
         _audioRate = new AudioRateGuard(_options.MaxAudioRealtimeFactor);
@@ -192,6 +192,10 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
 
     private async Task SendToGeminiAsync(IGeminiSession session, CancellationToken cancellationToken)
     {
+        // A channel wait with a cancelable token allocates a waiter each time, and this loop waits once per chunk; so
+        // it waits without one, and a single registration posts a wake item when the token fires.
+        using var wake = cancellationToken.UnsafeRegister(
+            static state => ((RelaySession)state!)._upstream.Writer.TryWrite(UpstreamItem.Wake), this);
         try
         {
             while (!_writerPaused)
@@ -204,10 +208,12 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
                     continue;
                 }
 
-                if (!await _upstream.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!await _upstream.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     return;
                 }
+
+                cancellationToken.ThrowIfCancellationRequested();
 
                 // A call, or a connection switch, may have come while this loop waited for input: look again first.
                 if (_writerPaused || _tools is { HoldsInput: true } || _tools?.HasResponses == true || !_unexpectedToolResponses.IsEmpty)
@@ -232,6 +238,8 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         }
     }
 
+    // Pooled: a send that waits (Gemini's socket backing up) would otherwise box a state machine per chunk.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendItemAsync(IGeminiSession session, UpstreamItem item, CancellationToken cancellationToken)
     {
         try

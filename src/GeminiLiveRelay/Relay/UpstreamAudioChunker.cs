@@ -14,13 +14,12 @@ internal sealed class UpstreamAudioChunker
     public const int MaxChunkBytes = 16000 * 2 / 10;  // 100 ms
 
     private readonly InputAudioConverter _converter;
-    private readonly byte[] _pending;
+    private byte[] _pending = new byte[MaxChunkBytes];
     private int _pendingLength;
 
-    public UpstreamAudioChunker(InputAudioConverter converter, int maxFrameBytes)
+    public UpstreamAudioChunker(InputAudioConverter converter)
     {
         _converter = converter;
-        _pending = new byte[converter.MaxOutputBytes(maxFrameBytes) + MaxChunkBytes];
     }
 
     public int BytesPerSampleFrame => _converter.BytesPerSampleFrame;
@@ -28,6 +27,14 @@ internal sealed class UpstreamAudioChunker
     /// <summary>Converts one browser frame (a whole number of sample frames) into the pending buffer.</summary>
     public void Append(ReadOnlySpan<byte> frame)
     {
+        // Sized for the frames a session actually sends (one 100 ms chunk covers 20–40 ms frames and the < 20 ms held
+        // back); a client that sends bigger frames grows it once, up to Relay:MaxMessageBytes' worth.
+        var needed = _pendingLength + _converter.MaxOutputBytes(frame.Length);
+        if (needed > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+        }
+
         _pendingLength += _converter.Convert(frame, _pending.AsSpan(_pendingLength));
     }
 
