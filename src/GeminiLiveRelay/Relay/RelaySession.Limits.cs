@@ -91,7 +91,9 @@ internal sealed partial class RelaySession
                 // The user's daily minutes, shared by all their sessions, checked about once a second.
                 if (_setup.DailyBudget is { } budget && ++ticks % 4 == 0)
                 {
-                    var remaining = TimeSpan.FromMinutes(Math.Max(0, budget()));
+                    // No budget (Relay:DailyMinutesPerUser = 0) reports +∞ minutes, which TimeSpan cannot hold.
+                    var minutes = budget();
+                    var remaining = double.IsFinite(minutes) ? TimeSpan.FromMinutes(Math.Max(0, minutes)) : TimeSpan.MaxValue;
                     if (remaining <= WarningBefore(TimeSpan.FromMinutes(10)))
                     {
                         if (budgetWarned && remaining <= TimeSpan.Zero)

@@ -116,6 +116,31 @@ public sealed class LimitsTests
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task DailyBudget_Zero_MeansNoBudget_AndSessionsRunOn()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        await using var relay = new RelayApplication(null, new() { ["Relay:DailyMinutesPerUser"] = "0" });
+        await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000"), ct);
+        await client.WaitForEventAsync("ready", ct);
+
+        // The budget is looked at about once a second: several looks pass while the session streams.
+        for (var i = 0; i < 40; i++)
+        {
+            await client.SendAudioAsync(new byte[640], ct);
+            await Task.Delay(50, ct);
+        }
+
+        var openAfterwards = client.Closed.IsCompleted;
+        await client.CloseAsync(ct);
+
+        Assert.False(openAfterwards, "the session ended while streaming with no daily budget");
+        Assert.Empty(client.EventsOfType("sessionExpiring"));
+        Assert.Empty(client.EventsOfType("error"));
+        Assert.DoesNotContain(relay.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+    }
+
     [Theory]
     [InlineData("Relay:IdleTimeout", "idle", "idle timeout")]
     [InlineData("Relay:MaxSessionDuration", "maxDuration", "session time limit reached")]
