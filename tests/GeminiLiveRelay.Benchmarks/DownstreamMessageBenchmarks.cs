@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using GeminiLiveRelay.Gemini;
+using GeminiLiveRelay.Relay;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GeminiLiveRelay.Benchmarks;
@@ -108,10 +108,10 @@ public class DownstreamMessageBenchmarks
 
         public ValueTask OnAudioAsync(ReadOnlyMemory<byte> pcm24k, CancellationToken cancellationToken)
         {
-            var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
+            var rented = FrameBuffers.Pool.Rent(pcm24k.Length);
             pcm24k.Span.CopyTo(rented);
             Bytes += pcm24k.Length;
-            ArrayPool<byte>.Shared.Return(rented);
+            FrameBuffers.Pool.Return(rented);
             return default;
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
@@ -40,7 +39,7 @@ public class UpstreamFrameBenchmarks
         while (_chunker.TryTake(flush: false, out var rented, out var chunk))
         {
             length += _writer.Audio(rented.AsSpan(0, chunk)).Length;
-            ArrayPool<byte>.Shared.Return(rented);
+            FrameBuffers.Pool.Return(rented);
         }
 
         return length;

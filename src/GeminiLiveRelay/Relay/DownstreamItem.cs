@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace GeminiLiveRelay.Relay;
 
 /// <summary>
@@ -21,7 +19,7 @@ internal readonly record struct DownstreamItem(byte[] Buffer, int Length, bool I
     {
         if (IsRented)
         {
-            ArrayPool<byte>.Shared.Return(Buffer);
+            FrameBuffers.Pool.Return(Buffer);
         }
     }
 }

@@ -1,5 +1,4 @@
 using GeminiLiveRelay.Observability;
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using GeminiLiveRelay.Browser;
@@ -26,7 +25,7 @@ internal sealed partial class RelaySession
 
         Interlocked.Add(ref _downstreamAudioBytes, pcm24k.Length);
 
-        var rented = ArrayPool<byte>.Shared.Rent(pcm24k.Length);
+        var rented = FrameBuffers.Pool.Rent(pcm24k.Length);
         pcm24k.Span.CopyTo(rented);
         try
         {
@@ -35,7 +34,7 @@ internal sealed partial class RelaySession
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            FrameBuffers.Pool.Return(rented);
             throw;
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using GeminiLiveRelay.Audio;
 
 namespace GeminiLiveRelay.Relay;
@@ -49,7 +48,7 @@ internal sealed class UpstreamAudioChunker
         }
 
         length = Math.Min(_pendingLength, MaxChunkBytes);
-        rented = ArrayPool<byte>.Shared.Rent(length);
+        rented = FrameBuffers.Pool.Rent(length);
         _pending.AsSpan(0, length).CopyTo(rented);
         _pending.AsSpan(length, _pendingLength - length).CopyTo(_pending);
         _pendingLength -= length;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using GeminiLiveRelay.Gemini;
 
 namespace GeminiLiveRelay.Relay;
@@ -24,7 +23,7 @@ internal readonly record struct UpstreamItem(
     {
         if (Audio is not null)
         {
-            ArrayPool<byte>.Shared.Return(Audio);
+            FrameBuffers.Pool.Return(Audio);
         }
     }
 }
