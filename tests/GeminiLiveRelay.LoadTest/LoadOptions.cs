@@ -31,6 +31,10 @@ internal sealed record LoadOptions
           --mock-port N         port of the mock Gemini on 127.0.0.1 (default: any free port)
           --json FILE           also write the report as JSON
           --label TEXT          a name for this run in the report
+
+        GeminiLiveRelay.LoadTest alloc-report FILE.nettrace
+          who allocated, by type and by stack, from a dotnet-trace recording of the relay made with
+          --providers Microsoft-Windows-DotNETRuntime:0x1:5 (docs/performance.md, "Profiling")
         """;
 
     public int Sessions { get; init; } = 100;

@@ -1,6 +1,12 @@
 using GeminiLiveRelay.LoadTest;
 
 // dotnet run -c Release --project tests/GeminiLiveRelay.LoadTest -- --sessions 100 --duration 60 --start-relay /tmp/relay
+// dotnet run -c Release --project tests/GeminiLiveRelay.LoadTest -- alloc-report relay.nettrace
+if (args is ["alloc-report", var tracePath])
+{
+    return AllocationReport.Run(tracePath, Console.Out);
+}
+
 if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(LoadOptions.Usage);
