@@ -186,11 +186,12 @@ internal sealed class RelayMonitor : IAsyncDisposable
                         break;
                     case "dotnet_gc_last_collection_heap_size_bytes":
                         heap += value;
-                        var at = line.IndexOf("gc_heap_generation=\"", StringComparison.Ordinal);
+                        const string GenerationLabel = "gc_heap_generation=\"";
+                        var at = line.IndexOf(GenerationLabel, StringComparison.Ordinal);
                         if (at >= 0)
                         {
-                            var name0 = line[(at + 20)..];
-                            generations[name0[..name0.IndexOf('"', StringComparison.Ordinal)]] = (long)value;
+                            var generation = line[(at + GenerationLabel.Length)..];
+                            generations[generation[..generation.IndexOf('"', StringComparison.Ordinal)]] = (long)value;
                         }
 
                         break;

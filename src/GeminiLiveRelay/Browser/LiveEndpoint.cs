@@ -91,7 +91,8 @@ internal static partial class LiveEndpoint
             ResumeHandle: resumeHandle,
             ResumeTokens: gemini.SessionResumption ? resumeTokens : null,
             MaxDuration: relayOptions.Value.MaxSessionDuration,
-            DailyBudget: lease.ChargeAndGetRemainingMinutes,
+            // 0 = no budget: nothing to charge or watch (the admission reports +∞ minutes, which no TimeSpan holds).
+            DailyBudget: relayOptions.Value.DailyMinutesPerUser == 0 ? null : lease.ChargeAndGetRemainingMinutes,
             Metrics: metrics,
             TokenUser: TokenUser(admitted.Client));
         using var session = new RelaySession(socket, setup, (handle, ct) => backend.ConnectAsync(request with { ResumeHandle = handle }, ct), logger);

@@ -32,62 +32,56 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
         Interlocked.Exchange(ref _receiving, 1);
         try
         {
-            return await ReceiveCoreAsync(cancellationToken).ConfigureAwait(false);
+            var length = 0;
+            while (true)
+            {
+                if (length == _buffer.Length)
+                {
+                    if (length >= MaxMessageBytes)
+                    {
+                        return (default, new UpstreamClose(1009, "upstream message exceeds 16 MiB"));
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent(length * 2);
+                    _buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = bigger;
+                }
+
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // An aborted socket (stall watchdog, keep-alive timeout) fails a pending receive this way.
+                    return (default, UpstreamClose.Dropped("connection aborted (stall or keep-alive timeout)"));
+                }
+                catch (WebSocketException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (default, UpstreamClose.Dropped(ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely
+                        ? "connection closed without a close frame"
+                        : "connection lost: " + ex.WebSocketErrorCode));
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return (default, new UpstreamClose(
+                        (int?)socket.CloseStatus ?? 1005,
+                        socket.CloseStatusDescription ?? string.Empty));
+                }
+
+                length += result.Count;
+                if (result.EndOfMessage)
+                {
+                    return (_buffer.AsMemory(0, length), null);
+                }
+            }
         }
         finally
         {
             Interlocked.Exchange(ref _receiving, 0);
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(ReadOnlyMemory<byte> Message, UpstreamClose? Close)> ReceiveCoreAsync(CancellationToken cancellationToken)
-    {
-        var length = 0;
-        while (true)
-        {
-            if (length == _buffer.Length)
-            {
-                if (length >= MaxMessageBytes)
-                {
-                    return (default, new UpstreamClose(1009, "upstream message exceeds 16 MiB"));
-                }
-
-                var bigger = ArrayPool<byte>.Shared.Rent(length * 2);
-                _buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
-
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // An aborted socket (stall watchdog, keep-alive timeout) fails a pending receive this way.
-                return (default, UpstreamClose.Dropped("connection aborted (stall or keep-alive timeout)"));
-            }
-            catch (WebSocketException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                return (default, UpstreamClose.Dropped(ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely
-                    ? "connection closed without a close frame"
-                    : "connection lost: " + ex.WebSocketErrorCode));
-            }
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (default, new UpstreamClose(
-                    (int?)socket.CloseStatus ?? 1005,
-                    socket.CloseStatusDescription ?? string.Empty));
-            }
-
-            length += result.Count;
-            if (result.EndOfMessage)
-            {
-                return (_buffer.AsMemory(0, length), null);
-            }
         }
     }
 

@@ -91,9 +91,7 @@ internal sealed partial class RelaySession
                 // The user's daily minutes, shared by all their sessions, checked about once a second.
                 if (_setup.DailyBudget is { } budget && ++ticks % 4 == 0)
                 {
-                    // No budget (Relay:DailyMinutesPerUser = 0) reports +∞ minutes, which TimeSpan cannot hold.
-                    var minutes = budget();
-                    var remaining = double.IsFinite(minutes) ? TimeSpan.FromMinutes(Math.Max(0, minutes)) : TimeSpan.MaxValue;
+                    var remaining = TimeSpan.FromMinutes(Math.Max(0, budget()));
                     if (remaining <= WarningBefore(TimeSpan.FromMinutes(10)))
                     {
                         if (budgetWarned && remaining <= TimeSpan.Zero)
