@@ -11,4 +11,15 @@ export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 dotnet restore GeminiLiveRelay.sln --locked-mode
 dotnet build GeminiLiveRelay.sln --no-restore -c Release
-dotnet test GeminiLiveRelay.sln --no-build -c Release --logger "console;verbosity=normal"
+# CI keeps only the end of this output, so a failure is repeated after the summary (name, message, top of the stack).
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! dotnet test GeminiLiveRelay.sln --no-build -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"; then
+  echo
+  echo "=== Failed tests, repeated from above ==="
+  awk '/^  Failed /{p=1; n=0} /^  (Passed|Skipped) /{p=0} p && n++ < 30' "$log"
+  echo "=== Failed: $(grep -c '^  Failed ' "$log") test(s) ==="
+  grep '^  Failed ' "$log" || true
+  grep -E "Test Run Aborted|test host process crashed|Blame" "$log" || true
+  exit 1
+fi

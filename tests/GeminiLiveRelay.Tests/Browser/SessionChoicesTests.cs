@@ -99,6 +99,8 @@ public sealed class SessionChoicesTests
         var connection = mock.Connections.Single();
         await connection.WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["text"] is not null), ct);
 
+        await client.FlushAsync(connection, ct); // every warning posted for the dropped frames has arrived
+
         var video = connection.Messages.Select(m => m["realtimeInput"]?["video"]).Where(v => v is not null).ToList();
         var single = Assert.Single(video);
         Assert.Equal("image/jpeg", (string?)single!["mimeType"]);

@@ -37,6 +37,7 @@ public sealed class ResumptionTests
         await client.StreamPacedAsync(audio, 640, TimeSpan.FromMilliseconds(10), ct);
         await client.SendJsonAsync("""{"type":"audioStreamEnd"}""", ct);
         await mock.Connections[^1].WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["audioStreamEnd"] is not null), ct);
+        await client.FlushAsync(mock.Connections[^1], ct); // reconnecting and resumed have arrived
 
         Assert.Equal(2, mock.Connections.Count);
         var (first, second) = (mock.Connections[0], mock.Connections[1]);
@@ -108,6 +109,7 @@ public sealed class ResumptionTests
         await streaming;
         await client.SendJsonAsync("""{"type":"audioStreamEnd"}""", ct);
         await mock.Connections[5].WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["audioStreamEnd"] is not null), ct);
+        await client.FlushAsync(mock.Connections[5], ct); // every resumed event has arrived
 
         Assert.Equal(6, mock.Connections.Count);
         for (var i = 1; i < 6; i++)
