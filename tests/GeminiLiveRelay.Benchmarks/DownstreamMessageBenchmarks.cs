@@ -26,13 +26,15 @@ public class DownstreamMessageBenchmarks
     private ScriptedWebSocket _upstream = null!;
     private Task? _reader;
     private CopyingSink _sink = null!;
+    private SessionClock _clock = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _upstream = new ScriptedWebSocket();
         _sink = new CopyingSink();
-        var session = new GeminiSession(new GeminiSocket(_upstream), "models/bench", NullLogger.Instance, TimeSpan.FromSeconds(10));
+        _clock = new SessionClock(NullLogger<SessionClock>.Instance);
+        var session = new GeminiSession(new GeminiSocket(_upstream), "models/bench", NullLogger.Instance, TimeSpan.FromSeconds(10), _clock);
         _reader = session.RunAsync(_sink, CancellationToken.None);
     }
 
@@ -41,6 +43,7 @@ public class DownstreamMessageBenchmarks
     {
         _upstream.DeliverClose();
         _reader?.GetAwaiter().GetResult();
+        _clock.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "Parse 40 ms audio, compact JSON")]

@@ -23,7 +23,8 @@ public class UpstreamFrameBenchmarks
     private readonly byte[] _frame48k = Tone48k();
     private readonly byte[] _chunk20ms = new byte[UpstreamAudioChunker.MinChunkBytes];
     private readonly byte[] _chunk100ms = new byte[UpstreamAudioChunker.MaxChunkBytes];
-    private readonly GeminiSession _session = new(new GeminiSocket(new ScriptedWebSocket()), "models/bench", NullLogger.Instance, TimeSpan.FromSeconds(10));
+    private readonly GeminiSession _session = new(
+        new GeminiSocket(new ScriptedWebSocket()), "models/bench", NullLogger.Instance, TimeSpan.FromSeconds(10), new SessionClock(NullLogger<SessionClock>.Instance));
 
     [Benchmark(Description = "GeminiMessageWriter.Audio, 20 ms (640 B -> JSON)")]
     public int EncodeAudio20ms() => _writer.Audio(_chunk20ms).Length;

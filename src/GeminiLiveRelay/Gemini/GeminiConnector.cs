@@ -11,7 +11,11 @@ namespace GeminiLiveRelay.Gemini;
 /// else until <c>setupComplete</c>, all within <c>Gemini:SetupTimeout</c>.
 /// </summary>
 internal sealed partial class GeminiConnector(
-    IOptions<GeminiOptions> options, Relay.ToolSet tools, Vertex.VertexCredentials credentials, ILoggerFactory loggerFactory)
+    IOptions<GeminiOptions> options,
+    Relay.ToolSet tools,
+    Vertex.VertexCredentials credentials,
+    Relay.SessionClock clock,
+    ILoggerFactory loggerFactory)
 {
     private readonly GeminiOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
@@ -62,7 +66,7 @@ internal sealed partial class GeminiConnector(
                 Log.VertexSession(_logger, sessionId);
             }
 
-            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>(), _options.SendTimeout);
+            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>(), _options.SendTimeout, clock);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -15,18 +15,20 @@ internal sealed partial class GeminiSession : IGeminiSession
     private readonly string model;
     private readonly ILogger logger;
     private readonly TimeSpan _sendTimeout;
-    private readonly Timer _watchdog;
+    private readonly IDisposable _watchdog;
     private long _sendStarted;
 
     /// <param name="sendTimeout">A send that takes longer means the upstream stalled: the socket is aborted, which the
     /// reader reports as a dropped connection (and the relay reconnects).</param>
-    public GeminiSession(GeminiSocket socket, string model, ILogger logger, TimeSpan sendTimeout)
+    /// <param name="clock">Runs the stall watchdog (the relay's one clock, not a timer per session).</param>
+    public GeminiSession(GeminiSocket socket, string model, ILogger logger, TimeSpan sendTimeout, Relay.SessionClock clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         this.socket = socket;
         this.model = model;
         this.logger = logger;
         _sendTimeout = sendTimeout;
-        _watchdog = new Timer(static state => ((GeminiSession)state!).CheckStall(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _watchdog = clock.Add(CheckStall);
     }
 
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
@@ -126,7 +128,7 @@ internal sealed partial class GeminiSession : IGeminiSession
         }
         finally
         {
-            await _watchdog.DisposeAsync().ConfigureAwait(false);
+            _watchdog.Dispose();
             socket.Dispose();
             _writer.Dispose();
         }
@@ -226,6 +228,11 @@ internal sealed partial class GeminiSession : IGeminiSession
 
     private void CheckStall()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return; // the clock may tick once more while the session closes
+        }
+
         var started = Volatile.Read(ref _sendStarted);
         if (started != 0 && Stopwatch.GetElapsedTime(started) > _sendTimeout)
         {

@@ -15,6 +15,7 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ToolSet>();
         services.AddSingleton<ResumeTokens>();
+        services.AddSingleton<SessionClock>();
 
         // The host must wait for the drain: sessions get Relay:ShutdownDrainPeriod to finish, plus time to close.
         services.AddOptions<HostOptions>().Configure<IOptions<RelayOptions>>((host, relay) =>

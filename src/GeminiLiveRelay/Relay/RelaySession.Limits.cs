@@ -7,9 +7,16 @@ namespace GeminiLiveRelay.Relay;
 // idle time, a browser that stops reading, and the graceful drain on shutdown.
 internal sealed partial class RelaySession
 {
-    private static readonly TimeSpan SupervisorTick = TimeSpan.FromMilliseconds(250);
-
     private readonly TaskCompletionSource<RelayEnd> _limitTripped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The supervisor's verdict (null: the relay is shutting down) and the state CheckLimits keeps between ticks; only
+    // the clock's thread touches the flags (a PeriodicTimer never runs two ticks at once).
+    private readonly TaskCompletionSource<RelayEnd?> _verdict = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _supervisionStarted;
+    private bool _durationWarned;
+    private bool _idleWarned;
+    private bool _budgetWarned;
+    private int _budgetTicks;
     private long _lastActivity = Stopwatch.GetTimestamp();
     private long _downstreamAudioBytes;
 
@@ -55,83 +62,96 @@ internal sealed partial class RelaySession
 
     private async Task<RelayEnd> SuperviseAsync(CancellationToken shuttingDown, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var maxDuration = _setup.MaxDuration ?? _options.MaxSessionDuration;
-        var durationWarned = false;
-        var idleWarned = false;
-        var budgetWarned = false;
-        var ticks = 0;
-        using var timer = new PeriodicTimer(SupervisorTick);
+        _supervisionStarted = Stopwatch.GetTimestamp();
+        // The limits are checked by the relay's one clock (CheckLimits); shutdown and the end of the session are seen
+        // at once. A null verdict means shutdown: drain first.
+        using var ticking = _setup.Clock.Add(CheckLimits);
+        using var shutdown = shuttingDown.UnsafeRegister(static state => ((RelaySession)state!)._verdict.TrySetResult(null), this);
+        using var ended = cancellationToken.UnsafeRegister(
+            static state => ((RelaySession)state!)._verdict.TrySetResult(RelayEnd.BrowserDisconnected), this);
+        if (await _verdict.Task.ConfigureAwait(false) is { } end)
+        {
+            return end;
+        }
+
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (shuttingDown.IsCancellationRequested)
-                {
-                    return await DrainAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                // Each limit warns first (sessionExpiring) and closes no earlier than the next tick, so the browser
-                // always hears about it before the socket closes.
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (elapsed >= maxDuration - WarningBefore(maxDuration))
-                {
-                    if (durationWarned && elapsed >= maxDuration)
-                    {
-                        return RelayEnd.DurationLimit;
-                    }
-
-                    if (!durationWarned)
-                    {
-                        durationWarned = true;
-                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", SecondsLeft(maxDuration - elapsed))));
-                    }
-                }
-
-                // The user's daily minutes, shared by all their sessions, checked about once a second.
-                if (_setup.DailyBudget is { } budget && ++ticks % 4 == 0)
-                {
-                    var remaining = TimeSpan.FromMinutes(Math.Max(0, budget()));
-                    if (remaining <= WarningBefore(TimeSpan.FromMinutes(10)))
-                    {
-                        if (budgetWarned && remaining <= TimeSpan.Zero)
-                        {
-                            return RelayEnd.DurationLimit;
-                        }
-
-                        if (!budgetWarned)
-                        {
-                            budgetWarned = true;
-                            PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("dailyBudget", SecondsLeft(remaining))));
-                        }
-                    }
-                }
-
-                var idle = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity));
-                if (idle >= _options.IdleTimeout - WarningBefore(_options.IdleTimeout))
-                {
-                    if (idleWarned && idle >= _options.IdleTimeout)
-                    {
-                        return RelayEnd.IdleTimeout;
-                    }
-
-                    if (!idleWarned)
-                    {
-                        idleWarned = true;
-                        PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("idle", SecondsLeft(_options.IdleTimeout - idle))));
-                    }
-                }
-                else
-                {
-                    idleWarned = false; // activity came back: a later idle spell warns again
-                }
-            }
+            return await DrainAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return RelayEnd.BrowserDisconnected;
+        }
+    }
+
+    /// <summary>One look at the time limits, on the clock's thread every <see cref="SessionClock.Period"/>.</summary>
+    /// <remarks>
+    /// Each limit warns first (sessionExpiring) and closes no earlier than the next tick, so the browser always hears
+    /// about it before the socket closes.
+    /// </remarks>
+    private void CheckLimits()
+    {
+        if (_verdict.Task.IsCompleted)
+        {
+            return;
         }
 
-        return RelayEnd.BrowserDisconnected;
+        var elapsed = Stopwatch.GetElapsedTime(_supervisionStarted);
+        var maxDuration = _setup.MaxDuration ?? _options.MaxSessionDuration;
+        if (elapsed >= maxDuration - WarningBefore(maxDuration))
+        {
+            if (_durationWarned && elapsed >= maxDuration)
+            {
+                _verdict.TrySetResult(RelayEnd.DurationLimit);
+                return;
+            }
+
+            if (!_durationWarned)
+            {
+                _durationWarned = true;
+                PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("maxDuration", SecondsLeft(maxDuration - elapsed))));
+            }
+        }
+
+        // The user's daily minutes, shared by all their sessions, checked about once a second.
+        if (_setup.DailyBudget is { } budget && ++_budgetTicks % 4 == 0)
+        {
+            var remaining = TimeSpan.FromMinutes(Math.Max(0, budget()));
+            if (remaining <= WarningBefore(TimeSpan.FromMinutes(10)))
+            {
+                if (_budgetWarned && remaining <= TimeSpan.Zero)
+                {
+                    _verdict.TrySetResult(RelayEnd.DurationLimit);
+                    return;
+                }
+
+                if (!_budgetWarned)
+                {
+                    _budgetWarned = true;
+                    PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("dailyBudget", SecondsLeft(remaining))));
+                }
+            }
+        }
+
+        var idle = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        if (idle >= _options.IdleTimeout - WarningBefore(_options.IdleTimeout))
+        {
+            if (_idleWarned && idle >= _options.IdleTimeout)
+            {
+                _verdict.TrySetResult(RelayEnd.IdleTimeout);
+                return;
+            }
+
+            if (!_idleWarned)
+            {
+                _idleWarned = true;
+                PostEvent(BrowserEvents.Encode(new SessionExpiringEvent("idle", SecondsLeft(_options.IdleTimeout - idle))));
+            }
+        }
+        else
+        {
+            _idleWarned = false; // activity came back: a later idle spell warns again
+        }
     }
 
     private static double SecondsLeft(TimeSpan left) => Math.Max(0, Math.Round(left.TotalSeconds));

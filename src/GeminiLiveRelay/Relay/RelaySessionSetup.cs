@@ -3,6 +3,7 @@ using GeminiLiveRelay.Browser;
 namespace GeminiLiveRelay.Relay;
 
 /// <summary>Everything one relay session is started with besides its sockets.</summary>
+/// <param name="Clock">Runs the session's periodic limit checks (the relay's one clock).</param>
 /// <param name="ManualActivity">The browser drives turns (<c>vad=manual</c>): activityStart/activityEnd are allowed.</param>
 /// <param name="Tools">The server-side tools, or null when none are enabled.</param>
 /// <param name="Resumption">Gemini hands out resumption handles (<c>Gemini:SessionResumption</c>): connections can be crossed.</param>
@@ -15,6 +16,7 @@ internal sealed record RelaySessionSetup(
     string SessionId,
     InputFormat Format,
     RelayOptions Options,
+    SessionClock Clock,
     bool ManualActivity = false,
     ToolSet? Tools = null,
     bool Resumption = false,

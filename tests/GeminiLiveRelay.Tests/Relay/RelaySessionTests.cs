@@ -20,7 +20,8 @@ public sealed class RelaySessionTests
         using var server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
-        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
+        using var clock = new SessionClock(NullLogger<SessionClock>.Instance);
+        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions(), clock),
             (_, _) => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         var sink = await fake.Running.WaitAsync(ct);
@@ -67,7 +68,8 @@ public sealed class RelaySessionTests
         using var server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         using var browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
         var fake = new FakeGeminiSession();
-        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions()),
+        using var clock = new SessionClock(NullLogger<SessionClock>.Instance);
+        using var session = new RelaySession(server, new RelaySessionSetup("test", InputFormat.Default, new RelayOptions(), clock),
             (_, _) => Task.FromResult<IGeminiSession>(fake), NullLogger.Instance);
         var running = session.RunAsync(CancellationToken.None, ct);
         await fake.Running.WaitAsync(ct);
