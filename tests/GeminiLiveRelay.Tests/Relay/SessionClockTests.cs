@@ -1,5 +1,6 @@
 using GeminiLiveRelay.Relay;
 using GeminiLiveRelay.Tests.Infrastructure;
+using GeminiLiveRelay.Tests.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace GeminiLiveRelay.Tests.Relay;
@@ -11,98 +12,67 @@ public sealed class SessionClockTests
     public async Task Check_RunsEveryPeriod_UntilItsHandleIsDisposed()
     {
         using var timeout = TestTimeout.Create();
-        using var clock = new SessionClock(new ListLogger());
-        var ticks = 0;
-        var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handle = clock.Add(() =>
-        {
-            if (Interlocked.Increment(ref ticks) == 3)
-            {
-                third.TrySetResult();
-            }
-        });
+        using var clock = new SessionClock(new ListLogger<SessionClock>());
+        var check = new CountingCheck(3);
+        var handle = clock.Add(check.Run);
+        await check.Reached.WaitAsync(timeout.Token);
 
-        await third.Task.WaitAsync(timeout.Token);
         handle.Dispose();
-        var atDispose = Volatile.Read(ref ticks);
-        await Task.Delay(SessionClock.Period * 4, timeout.Token);
 
-        // A tick already under way when the handle was disposed may still run the check once.
-        Assert.InRange(Volatile.Read(ref ticks), atDispose, atDispose + 1);
-    }
-
-    [Fact]
-    public async Task FailingCheck_IsLogged_AndEveryOtherCheckKeepsRunning()
-    {
-        using var timeout = TestTimeout.Create();
-        var logger = new ListLogger();
-        using var clock = new SessionClock(logger);
-        using var failing = clock.Add(() => throw new InvalidOperationException("broken check"));
-        var ticks = 0;
-        var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var healthy = clock.Add(() =>
-        {
-            if (Interlocked.Increment(ref ticks) == 3)
-            {
-                third.TrySetResult();
-            }
-        });
-
-        await third.Task.WaitAsync(timeout.Token);
-
-        Assert.Contains(logger.Errors, e => e is InvalidOperationException { Message: "broken check" });
+        await check.AssertStoppedAsync(timeout.Token);
     }
 
     [Fact]
     public async Task Disposed_StopsTicking()
     {
         using var timeout = TestTimeout.Create();
-        var clock = new SessionClock(new ListLogger());
-        var ticks = 0;
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var handle = clock.Add(() =>
-        {
-            Interlocked.Increment(ref ticks);
-            first.TrySetResult();
-        });
-        await first.Task.WaitAsync(timeout.Token);
+        var clock = new SessionClock(new ListLogger<SessionClock>());
+        var check = new CountingCheck(1);
+        using var handle = clock.Add(check.Run);
+        await check.Reached.WaitAsync(timeout.Token);
 
         clock.Dispose();
-        var atDispose = Volatile.Read(ref ticks);
-        await Task.Delay(SessionClock.Period * 4, timeout.Token);
 
-        Assert.InRange(Volatile.Read(ref ticks), atDispose, atDispose + 1);
+        await check.AssertStoppedAsync(timeout.Token);
     }
 
-    private sealed class ListLogger : ILogger<SessionClock>
+    [Fact]
+    public async Task FailingCheck_IsLogged_AndEveryOtherCheckKeepsRunning()
     {
-        private readonly List<Exception> _errors = [];
+        using var timeout = TestTimeout.Create();
+        var logger = new ListLogger<SessionClock>();
+        using var clock = new SessionClock(logger);
+        using var failing = clock.Add(() => throw new InvalidOperationException("broken check"));
+        var healthy = new CountingCheck(3);
+        using var handle = clock.Add(healthy.Run);
 
-        public IReadOnlyList<Exception> Errors
+        await healthy.Reached.WaitAsync(timeout.Token);
+
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException { Message: "broken check" });
+    }
+
+    private sealed class CountingCheck(int target)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _runs;
+
+        /// <summary>The check has run <c>target</c> times.</summary>
+        public Task Reached => _reached.Task;
+
+        public void Run()
         {
-            get
+            if (Interlocked.Increment(ref _runs) >= target)
             {
-                lock (_errors)
-                {
-                    return [.. _errors];
-                }
+                _reached.TrySetResult();
             }
         }
 
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        /// <summary>Over four more periods the check runs at most once more (a tick already under way).</summary>
+        public async Task AssertStoppedAsync(CancellationToken cancellationToken)
         {
-            if (logLevel >= LogLevel.Error && exception is not null)
-            {
-                lock (_errors)
-                {
-                    _errors.Add(exception);
-                }
-            }
+            var atStop = Volatile.Read(ref _runs);
+            await Task.Delay(SessionClock.Period * 4, cancellationToken);
+            Assert.InRange(Volatile.Read(ref _runs), atStop, atStop + 1);
         }
     }
 }
