@@ -6,8 +6,9 @@ namespace GeminiLiveRelay.Gemini;
 /// </summary>
 internal sealed class GeminiServerMessage
 {
-    // A model audio chunk is typically a few KB; a bigger one grows the buffer (kept for the session's life).
-    private byte[] _audio = new byte[8 * 1024];
+    // A model audio chunk is typically a few KB (40 ms at 24 kHz is 1,920 bytes); a bigger one grows the buffer, which
+    // is kept for the session's life.
+    private byte[] _audio = new byte[4 * 1024];
     private int _audioLength;
 
     public bool SetupComplete { get; set; }

@@ -14,9 +14,9 @@ internal sealed class GeminiSocket(WebSocket socket) : IDisposable
     // Setup echoes and grounding metadata can be large; anything beyond this is not a sane Live message.
     private const int MaxMessageBytes = 16 * 1024 * 1024;
 
-    // Most messages (model audio chunks, transcripts) fit in 16 KB; larger ones grow the buffer by doubling. Starting
-    // small keeps an idle session's footprint down (the buffer is held for the connection's life).
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    // Starts at 4 KB (a 40 ms model audio chunk is ~2.7 KB of JSON) and doubles to fit the largest message seen, so it
+    // settles at what the service actually sends; the buffer is held for the connection's life, one per session.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
     private int _receiving;
 
     public WebSocket Socket => socket;
