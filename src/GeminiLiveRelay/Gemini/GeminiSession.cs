@@ -230,7 +230,7 @@ internal sealed partial class GeminiSession : IGeminiSession
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
-            return; // the clock may tick once more while the session closes
+            return; // the clock may tick once more while the session closes (an Abort then would be a no-op anyway)
         }
 
         var started = Volatile.Read(ref _sendStarted);

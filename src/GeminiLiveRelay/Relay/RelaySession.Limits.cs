@@ -96,6 +96,20 @@ internal sealed partial class RelaySession
             return;
         }
 
+        try
+        {
+            CheckLimitsCore();
+        }
+        catch (Exception ex)
+        {
+            // As when the supervisor was a loop of its own: the session fails (logged as such by the endpoint)
+            // instead of running on unsupervised.
+            _verdict.TrySetException(ex);
+        }
+    }
+
+    private void CheckLimitsCore()
+    {
         var elapsed = Stopwatch.GetElapsedTime(_supervisionStarted);
         var maxDuration = _setup.MaxDuration ?? _options.MaxSessionDuration;
         if (elapsed >= maxDuration - WarningBefore(maxDuration))
@@ -168,6 +182,9 @@ internal sealed partial class RelaySession
     {
         PostEvent(BrowserEvents.Shutdown);
         var deadline = Stopwatch.GetTimestamp() + (long)(_options.ShutdownDrainPeriod.TotalSeconds * Stopwatch.Frequency);
+
+        // A model chunk already on its way when shutdown began still counts as speaking: look once it had time to land.
+        await Task.Delay(SessionClock.Period, cancellationToken).ConfigureAwait(false);
         while (Stopwatch.GetTimestamp() < deadline && (_generating || Volatile.Read(ref _downstreamAudioBytes) > 0))
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);

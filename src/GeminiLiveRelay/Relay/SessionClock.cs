@@ -25,13 +25,23 @@ internal sealed partial class SessionClock : IDisposable
     public SessionClock(ILogger<SessionClock> logger)
     {
         _logger = logger;
-        _ = RunAsync();
+
+        // Created lazily inside the first session's request: the loop must not keep that request's logging scope
+        // and trace (each check runs in its own session's context instead, see Add).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = RunAsync();
+        }
     }
 
     /// <summary>Runs <paramref name="check"/> every <see cref="Period"/> until the returned handle is disposed.</summary>
+    /// <remarks>
+    /// The check runs in the caller's execution context, as a timer created there would: what it logs carries the
+    /// session's scope (its SessionId). A check that throws is logged every time; it should end its session itself.
+    /// </remarks>
     public IDisposable Add(Action check)
     {
-        var registration = new Registration(this, check);
+        var registration = new Registration(this, check, ExecutionContext.Capture());
         _checks.TryAdd(registration, 0);
         return registration;
     }
@@ -48,20 +58,37 @@ internal sealed partial class SessionClock : IDisposable
             {
                 try
                 {
-                    registration.Check();
+                    registration.Run();
                 }
                 catch (Exception ex)
                 {
-                    // One session's failing check must not stop every other session's.
-                    Log.CheckFailed(_logger, ex);
+                    // One session's failing check (or a failing log sink) must not stop every other session's.
+                    try
+                    {
+                        Log.CheckFailed(_logger, ex);
+                    }
+                    catch (Exception)
+                    {
+                        // Nothing left to report it to; the next check runs regardless.
+                    }
                 }
             }
         }
     }
 
-    private sealed class Registration(SessionClock clock, Action check) : IDisposable
+    private sealed class Registration(SessionClock clock, Action check, ExecutionContext? context) : IDisposable
     {
-        public Action Check { get; } = check;
+        public void Run()
+        {
+            if (context is null)
+            {
+                check();
+            }
+            else
+            {
+                ExecutionContext.Run(context, static state => ((Action)state!)(), check);
+            }
+        }
 
         public void Dispose() => clock._checks.TryRemove(this, out _);
     }

@@ -227,6 +227,7 @@ public sealed class LimitsTests
         await client.WaitForEventAsync("ready", ct);
         var connection = mock.Connections.Single();
         await connection.SendAsync(GeminiMessages.Audio(TestAudio.ModelSpeech(1)), ct); // mid-sentence
+        await client.WaitUntilAsync(c => c.Audio().Length > 0, ct); // the browser is hearing it
 
         var stopping = Task.Run(() => relay.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication(), ct);
         await client.WaitForEventAsync("shutdown", ct);

@@ -51,6 +51,34 @@ public sealed class SessionClockTests
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException { Message: "broken check" });
     }
 
+    [Fact]
+    public async Task Check_RunsInTheContextItWasAddedIn_NeverInTheClockCreatorsContext()
+    {
+        using var timeout = TestTimeout.Create();
+        var scope = new AsyncLocal<string?> { Value = "first request" }; // e.g. a logging scope when the clock is made
+        using var clock = new SessionClock(new ListLogger<SessionClock>());
+        var session = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var contextless = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var handles = await Task.Run(() =>
+        {
+            scope.Value = "session 7";
+            var inSession = clock.Add(() => session.TrySetResult(scope.Value));
+            using (ExecutionContext.SuppressFlow())
+            {
+                // No context to run in: the check runs in the clock's own, which must not be the first request's.
+                return (InSession: inSession, Contextless: clock.Add(() => contextless.TrySetResult(scope.Value)));
+            }
+        }, timeout.Token);
+        var seenInSession = await session.Task.WaitAsync(timeout.Token);
+        var seenContextless = await contextless.Task.WaitAsync(timeout.Token);
+        handles.InSession.Dispose();
+        handles.Contextless.Dispose();
+
+        Assert.Equal("session 7", seenInSession);
+        Assert.Null(seenContextless);
+    }
+
     private sealed class CountingCheck(int target)
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
