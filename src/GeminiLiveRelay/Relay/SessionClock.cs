@@ -11,7 +11,9 @@ namespace GeminiLiveRelay.Relay;
 /// a 250 ms timer each cost O(N) per firing and O(N²) per second (at 500 sessions ~3 % of the relay's CPU in
 /// <c>TimerQueue.FireNextTimers</c> alone, plus a thread-pool wake-up per firing; docs/performance.md). One timer that
 /// visits every registered check costs one wake-up per tick, whatever the number of sessions. Checks run one after
-/// another on the clock's thread, so they must be quick and never block.
+/// another on the clock's thread, so they must be quick and never block. The rare check that acts (a limit warning
+/// posted to the browser queue, a stalled socket aborted) may run that session's send loop inline up to its first
+/// wait, as any writer to those queues does.
 /// </remarks>
 internal sealed partial class SessionClock : IDisposable
 {
