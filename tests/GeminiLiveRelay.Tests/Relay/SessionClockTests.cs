@@ -8,32 +8,22 @@ namespace GeminiLiveRelay.Tests.Relay;
 /// <summary>The one timer behind every session's periodic checks.</summary>
 public sealed class SessionClockTests
 {
-    [Fact]
-    public async Task Check_RunsEveryPeriod_UntilItsHandleIsDisposed()
-    {
-        using var timeout = TestTimeout.Create();
-        using var clock = new SessionClock(new ListLogger<SessionClock>());
-        var check = new CountingCheck(3);
-        var handle = clock.Add(check.Run);
-        await check.Reached.WaitAsync(timeout.Token);
-
-        handle.Dispose();
-
-        await check.AssertStoppedAsync(timeout.Token);
-    }
-
-    [Fact]
-    public async Task Disposed_StopsTicking()
+    [Theory]
+    [InlineData(false, 3)] // the session ends: its handle is disposed
+    [InlineData(true, 1)] // the relay stops: the clock is disposed
+    public async Task Check_RunsEveryPeriod_UntilItsHandleOrTheClockIsDisposed(bool disposeClock, int runsBefore)
     {
         using var timeout = TestTimeout.Create();
         var clock = new SessionClock(new ListLogger<SessionClock>());
-        var check = new CountingCheck(1);
-        using var handle = clock.Add(check.Run);
+        var check = new CountingCheck(runsBefore);
+        var handle = clock.Add(check.Run);
         await check.Reached.WaitAsync(timeout.Token);
 
-        clock.Dispose();
+        ((IDisposable)(disposeClock ? clock : handle)).Dispose();
 
         await check.AssertStoppedAsync(timeout.Token);
+        handle.Dispose();
+        clock.Dispose();
     }
 
     [Fact]
