@@ -13,8 +13,12 @@ public sealed class SecretsTests
         using var timeout = TestTimeout.Create(60);
         var ct = timeout.Token;
         await using var mock = await MockGeminiServer.StartAsync(ct);
+        // Gemini ends the session only after the relay has answered the bad input; otherwise the policy close can
+        // beat the test's own sends and there is no socket left to send them on.
+        var badInputAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         mock.Script = async (connection, token) =>
         {
+            await badInputAnswered.Task.WaitAsync(token);
             await connection.SendAsync(GeminiMessages.OutputTranscript("hello"), token);
             await connection.CloseAsync(1008, "Your API key was reported as leaked. Please use another API key.", token);
         };
@@ -27,6 +31,8 @@ public sealed class SecretsTests
         {
             await client.SendJsonAsync("not json", ct);
             await client.SendAudioAsync(new byte[3], ct);
+            await client.WaitUntilAsync(c => c.EventsOfType("error").Count >= 2, ct);
+            badInputAnswered.SetResult();
             await client.Closed.WaitAsync(ct);
             frames.AddRange(client.Events.Select(e => e.ToJsonString()));
         }
