@@ -156,7 +156,9 @@ internal sealed class PolyphaseResampler
             input[..take].CopyTo(_history.AsSpan(_count));
             _count += take;
             input = input[take..];
-            written += _interpolated ? ProduceInterpolated(output[written..]) : ProduceExact(output[written..]);
+            written += _interpolated ? ProduceInterpolated(output[written..])
+                : _upFactor == 1 ? ProduceDecimated(output[written..])
+                : ProduceExact(output[written..]);
         }
 
         return written;
@@ -189,6 +191,33 @@ internal sealed class PolyphaseResampler
             var row = new ReadOnlySpan<float>(coefficients, _phase * taps, taps);
             output[produced++] = SimdDot.Dot(row, window);
             Advance();
+        }
+
+        return produced;
+    }
+
+    // Integer-ratio decimation (L = 1: 48, 32 or 96 kHz to 16 kHz) has one phase, so outputs go in pairs that share
+    // the coefficient row; the odd one out at the end of the block goes alone. Same results as ProduceExact.
+    private int ProduceDecimated(Span<float> output)
+    {
+        var produced = 0;
+        var taps = _taps;
+        var step = _stepWhole;
+        var history = _history;
+        var row = new ReadOnlySpan<float>(_coefficients, 0, taps);
+        while (_next + step < _count)
+        {
+            var first = new ReadOnlySpan<float>(history, _next - taps + 1, taps);
+            var second = new ReadOnlySpan<float>(history, _next + step - taps + 1, taps);
+            SimdDot.DotTwoWindows(row, first, second, out output[produced], out output[produced + 1]);
+            produced += 2;
+            _next += 2 * step;
+        }
+
+        if (_next < _count)
+        {
+            output[produced++] = SimdDot.Dot(row, new ReadOnlySpan<float>(history, _next - taps + 1, taps));
+            _next += step;
         }
 
         return produced;

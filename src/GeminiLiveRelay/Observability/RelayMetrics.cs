@@ -85,12 +85,12 @@ internal sealed class RelayMetrics
 
     public void Interrupted() => _interruptions.Add(1);
 
-    /// <summary>16 kHz PCM16 sent to Gemini.</summary>
-    public void AudioToGemini(int bytes) =>
+    /// <summary>16 kHz PCM16 sent to Gemini (a session reports its bytes every clock tick and at its end).</summary>
+    public void AudioToGemini(long bytes) =>
         _audio.Add(bytes / BytesPerSecondIn, new KeyValuePair<string, object?>("direction", MetricTags.Input));
 
     /// <summary>24 kHz PCM16 sent to a browser.</summary>
-    public void AudioToBrowser(int bytes) =>
+    public void AudioToBrowser(long bytes) =>
         _audio.Add(bytes / BytesPerSecondOut, new KeyValuePair<string, object?>("direction", MetricTags.Output));
 
     public void FrameDropped(DroppedFrame kind) =>

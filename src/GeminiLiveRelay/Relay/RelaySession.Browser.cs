@@ -70,8 +70,7 @@ internal sealed partial class RelaySession
         await _browser.SendAsync(item.Buffer.AsMemory(0, item.Length), type, true, cancellationToken).ConfigureAwait(false);
         if (item.IsAudio)
         {
-            _stats.AudioBytesToBrowser += item.Length;
-            _metrics?.AudioToBrowser(item.Length);
+            _stats.AudioBytesToBrowser += item.Length; // reported to the metrics by the clock (ReportAudio)
         }
     }
 

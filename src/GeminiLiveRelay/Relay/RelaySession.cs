@@ -155,6 +155,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             await receiveCts.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(sending, receiving, upstream, supervising).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             DrainQueues();
+            ReportAudio();
             _stats.Duration = Stopwatch.GetElapsedTime(started);
         }
     }
@@ -257,8 +258,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
             if (item.Audio is not null)
             {
                 await session.SendAudioAsync(item.Audio.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
-                _stats.AudioBytesToGemini += item.Length;
-                _metrics?.AudioToGemini(item.Length);
+                _stats.AudioBytesToGemini += item.Length; // reported to the metrics by the clock (ReportAudio)
             }
             else if (item.ImageMimeType is not null)
             {

@@ -5,19 +5,31 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GeminiLiveRelay.Tests.Deployment;
 
 /// <summary>
-/// A <see cref="RelayMetrics"/> on its own meter factory, and every measurement it makes. The listener follows only
-/// this factory's meters: other tests' hosts, running in parallel, create meters of the same name.
+/// A <see cref="RelayMetrics"/> on its own meter factory (or a running relay's), and every measurement it makes. The
+/// listener follows only that factory's meters: other tests' hosts, running in parallel, create meters of the same name.
 /// </summary>
 internal sealed class MetricRecorder : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ServiceProvider? _services;
     private readonly MeterListener _listener = new();
     private readonly List<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = [];
 
     public MetricRecorder()
+        : this(null)
     {
-        var factory = _services.GetRequiredService<IMeterFactory>();
-        Metrics = new RelayMetrics(factory);
+    }
+
+    /// <param name="relayServices">A running relay's services; null for a <see cref="RelayMetrics"/> of the recorder's own.</param>
+    public MetricRecorder(IServiceProvider? relayServices)
+    {
+        if (relayServices is null)
+        {
+            _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+            relayServices = _services;
+        }
+
+        var factory = relayServices.GetRequiredService<IMeterFactory>();
+        Metrics = _services is null ? relayServices.GetRequiredService<RelayMetrics>() : new RelayMetrics(factory);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Scope == factory)
@@ -46,7 +58,7 @@ internal sealed class MetricRecorder : IDisposable
     public void Dispose()
     {
         _listener.Dispose();
-        _services.Dispose();
+        _services?.Dispose();
     }
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
