@@ -34,7 +34,7 @@ internal static partial class LiveEndpoint
         IOptions<GeminiOptions> geminiOptions,
         IHostApplicationLifetime lifetime,
         RelayMetrics metrics,
-        ILoggerFactory loggerFactory)
+        SessionLogger sessionLogger)
     {
         if (gate.Check(context, out var admitted) is { } refusal)
         {
@@ -59,7 +59,7 @@ internal static partial class LiveEndpoint
             }
         }
 
-        var logger = loggerFactory.CreateLogger("GeminiLiveRelay.Session");
+        var logger = sessionLogger.Logger;
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = sessionId, ["User"] = admitted.Client.User });
 

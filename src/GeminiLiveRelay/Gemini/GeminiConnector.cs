@@ -20,6 +20,9 @@ internal sealed partial class GeminiConnector(
     private readonly GeminiOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
 
+    // Made once: Serilog's logger factory builds a new logger chain on every call (see Browser.SessionLogger).
+    private readonly ILogger _sessionLogger = loggerFactory.CreateLogger<GeminiSession>();
+
     public async Task<IGeminiSession> ConnectAsync(LiveSessionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -66,7 +69,7 @@ internal sealed partial class GeminiConnector(
                 Log.VertexSession(_logger, sessionId);
             }
 
-            return new GeminiSession(socket, model, loggerFactory.CreateLogger<GeminiSession>(), _options.SendTimeout, clock);
+            return new GeminiSession(socket, model, _sessionLogger, _options.SendTimeout, clock);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -27,6 +27,7 @@ internal static class RelayServiceCollectionExtensions
             }
         });
         services.AddSingleton<Browser.LiveRequestGate>();
+        services.AddSingleton<Browser.SessionLogger>();
         services.TryAddSingleton(TimeProvider.System);
 
         // Resume tokens are protected with Data Protection; replicas must share keys to resume each other's sessions.
