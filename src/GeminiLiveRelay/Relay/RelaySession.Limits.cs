@@ -63,8 +63,8 @@ internal sealed partial class RelaySession
     private async Task<RelayEnd> SuperviseAsync(CancellationToken shuttingDown, CancellationToken cancellationToken)
     {
         _supervisionStarted = Stopwatch.GetTimestamp();
-        // The limits are checked by the relay's one clock (CheckLimits, with the audio metrics); shutdown and the end of the session are seen
-        // at once. A null verdict means shutdown: drain first.
+        // The limits are checked by the relay's one clock (CheckLimits, then the audio metrics); shutdown and the end
+        // of the session are seen at once. A null verdict means shutdown: drain first.
         using var ticking = _setup.Clock.Add(OnClockTick);
         using var shutdown = shuttingDown.UnsafeRegister(static state => ((RelaySession)state!)._verdict.TrySetResult(null), this);
         using var ended = cancellationToken.UnsafeRegister(
