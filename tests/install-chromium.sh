@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium for the browser tests when it is missing (CHROMIUM_PATH, default /usr/bin/chromium).
-# Called by tests/run-all.sh, so the README's test command works on its own on a fresh machine (.ci/run installs
-# the same package itself before calling it).
+# Called by .ci/run (CI machines are fresh) and by tests/run-all.sh (so the README's test command works on its own).
 # No browser is a failure, never a silent skip.
 set -euo pipefail
 

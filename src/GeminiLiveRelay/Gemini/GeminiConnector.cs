@@ -15,13 +15,11 @@ internal sealed partial class GeminiConnector(
     Relay.ToolSet tools,
     Vertex.VertexCredentials credentials,
     Relay.SessionClock clock,
-    ILoggerFactory loggerFactory)
+    ILogger<GeminiConnector> logger,
+    ILogger<GeminiSession> sessionLogger)
 {
     private readonly GeminiOptions _options = options.Value;
-    private readonly ILogger _logger = loggerFactory.CreateLogger<GeminiConnector>();
-
-    // Made once: Serilog's logger factory builds a new logger chain on every call (see Browser.SessionLogger).
-    private readonly ILogger _sessionLogger = loggerFactory.CreateLogger<GeminiSession>();
+    private readonly ILogger _logger = logger;
 
     public async Task<IGeminiSession> ConnectAsync(LiveSessionRequest request, CancellationToken cancellationToken)
     {
@@ -69,7 +67,9 @@ internal sealed partial class GeminiConnector(
                 Log.VertexSession(_logger, sessionId);
             }
 
-            return new GeminiSession(socket, model, _sessionLogger, _options.SendTimeout, clock);
+            // One logger for every session (DI's singleton): Serilog's logger factory builds a new logger chain per
+            // CreateLogger call, which each session would otherwise hold (see Browser.SessionLogger).
+            return new GeminiSession(socket, model, sessionLogger, _options.SendTimeout, clock);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

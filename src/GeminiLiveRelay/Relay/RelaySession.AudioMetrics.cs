@@ -8,13 +8,6 @@ internal sealed partial class RelaySession
     private long _audioToGeminiReported;
     private long _audioToBrowserReported;
 
-    // Limits first: they must run even if a metrics listener throws (the clock logs that and carries on).
-    private void OnClockTick()
-    {
-        CheckLimits();
-        ReportAudio();
-    }
-
     private void ReportAudio()
     {
         if (_metrics is null)

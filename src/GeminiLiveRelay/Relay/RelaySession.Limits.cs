@@ -84,6 +84,14 @@ internal sealed partial class RelaySession
         }
     }
 
+    // The session's clock tick. Limits first: they must run even if a metrics listener throws (the clock logs that and
+    // carries on).
+    private void OnClockTick()
+    {
+        CheckLimits();
+        ReportAudio();
+    }
+
     /// <summary>One look at the time limits, on the clock's thread every <see cref="SessionClock.Period"/>.</summary>
     /// <remarks>
     /// Each limit warns first (sessionExpiring) and closes no earlier than the next tick, so the browser always hears
