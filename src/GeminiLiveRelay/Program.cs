@@ -16,6 +16,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// Kestrel's socket transport, tuned for many long-lived connections with a small message every 20 ms.
+builder.WebHost.UseRelayTransport();
+
 // Logging: Serilog, configured from the "Serilog" section; every line of a session carries its SessionId.
 // The static Log.Logger is left alone: each host (several run side by side in the tests) keeps its own pipeline.
 builder.Services.AddSerilog(

@@ -26,6 +26,7 @@ public sealed class PublishedImageSmokeTests : IDisposable
         using var timeout = TestTimeout.Create(seconds: 240);
         var ct = timeout.Token;
         await PublishedApp.PublishAsync(_folder, ct);
+        AssertShippedRuntimeSettings();
         await using var gemini = await MockGeminiServer.StartAsync(ct);
 
         await using var app = StartRelay(gemini);
@@ -43,6 +44,16 @@ public sealed class PublishedImageSmokeTests : IDisposable
         var events = await WaitForLogAsync(app, e => (string?)e["SessionId"] == sessionId, ct);
         Assert.All(events, e => Assert.True(e.ContainsKey("@t") && e.ContainsKey("@m"), "Not a compact JSON event: " + e.ToJsonString()));
         Assert.Contains(events, e => (string?)e["EnvName"] == PublishedImage.Environment);
+    }
+
+    /// <summary>The runtime settings the performance figures were measured with are in what the image ships.</summary>
+    private void AssertShippedRuntimeSettings()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "GeminiLiveRelay.runtimeconfig.json")))!;
+        var properties = config["runtimeOptions"]!["configProperties"]!;
+        Assert.False((bool)properties["System.GC.Server"]!);
+        Assert.True((bool)properties["System.GC.Concurrent"]!);
+        Assert.Equal(0, (int)properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!);
     }
 
     private PublishedApp StartRelay(MockGeminiServer gemini)
