@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace GeminiLiveRelay.LoadTest;
 
@@ -57,21 +58,23 @@ internal static class UpstreamCode
     /// <summary>Writes one frame of <paramref name="samples"/> mono samples (pcm16 or float32 LE).</summary>
     public static void WriteFrame(Span<byte> frame, int samples, bool float32, int session, int sequence)
     {
+        // The pacer writes 25,000 frames a second at 500 sessions on its own thread: each segment is one vector fill
+        // (a per-sample loop was 5 % of the tool's CPU, time the pacer then lacked to keep real time).
         Span<int> values = stackalloc int[Segments];
         Values(session, sequence, values);
         var segment = samples / Segments;
-        var bytesPerSample = float32 ? 4 : 2;
-        for (var i = 0; i < samples; i++)
+        for (var j = 0; j < Segments; j++)
         {
-            var level = Level(values[Math.Min(i / segment, Segments - 1)]);
-            var at = frame[(i * bytesPerSample)..];
+            var start = j * segment;
+            var count = j == Segments - 1 ? samples - start : segment;
+            var level = Level(values[j]);
             if (float32)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(at, level / 32768f);
+                MemoryMarshal.Cast<byte, float>(frame).Slice(start, count).Fill(level / 32768f);
             }
             else
             {
-                BinaryPrimitives.WriteInt16LittleEndian(at, (short)level);
+                MemoryMarshal.Cast<byte, short>(frame).Slice(start, count).Fill((short)level);
             }
         }
     }

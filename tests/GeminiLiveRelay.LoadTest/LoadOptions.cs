@@ -29,6 +29,7 @@ internal sealed record LoadOptions
           --start-relay DIR     start the published relay in DIR (dotnet publish src/GeminiLiveRelay -c Release -o DIR)
           --relay-env K=V       extra environment for --start-relay (repeatable)
           --mock-port N         port of the mock Gemini on 127.0.0.1 (default: any free port)
+          --pacers N            threads that hand frames to sockets in real time (default 1; more only with cores to spare)
           --json FILE           also write the report as JSON
           --label TEXT          a name for this run in the report
 
@@ -73,6 +74,8 @@ internal sealed record LoadOptions
 
     public int MockPort { get; init; }
 
+    public int Pacers { get; init; } = 1;
+
     public string? JsonPath { get; init; }
 
     public string? Label { get; init; }
@@ -108,6 +111,7 @@ internal sealed record LoadOptions
                 "--start-relay" => options with { StartRelay = Next() },
                 "--relay-env" => options with { RelayEnvironment = [.. options.RelayEnvironment, Next()] },
                 "--mock-port" => options with { MockPort = (int)Number() },
+                "--pacers" => options with { Pacers = (int)Number() },
                 "--json" => options with { JsonPath = Next() },
                 "--label" => options with { Label = Next() },
                 _ => throw new ArgumentException($"Unknown option {name}."),
@@ -128,6 +132,11 @@ internal sealed record LoadOptions
         if (FrameMs is < 15 or > 100 || FrameMs % 5 != 0)
         {
             throw new ArgumentException("--frame-ms must be a multiple of 5 between 15 and 100 (the frame code needs five segments of ≥ 3 ms).");
+        }
+
+        if (Pacers is < 1 or > 64)
+        {
+            throw new ArgumentException("--pacers must be 1..64.");
         }
 
         if (SampleRate is not (48000 or 16000))

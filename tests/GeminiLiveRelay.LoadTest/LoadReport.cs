@@ -37,7 +37,7 @@ internal sealed record LoadReport
 internal sealed record RunSettings(
     int Sessions, double RampSeconds, double DurationSeconds, double WarmupSeconds, double WindowSeconds, int FrameMs,
     string Encoding, int SampleRate, int Sessions16k, bool AudioBack, double UtteranceSeconds, double ReplySeconds,
-    int ReplyChunkMs, double ReplySpeed, string RelayUrl, string RelayMode);
+    int ReplyChunkMs, double ReplySpeed, string RelayUrl, string RelayMode, int Pacers);
 
 internal sealed record SessionCounts(int Requested, int Ready, int HeldToEnd, int ConnectFailures, int FailedDuringRun, long ErrorEvents, int UnexpectedCloses, long TurnsCompleted);
 
@@ -118,7 +118,7 @@ internal static class LoadReportText
 
         Line("load tool CPU (% of one core)", $"{report.LoadTool.CpuPercentOfOneCore:0.0} %");
         var lag = report.LoadTool.PacerLag;
-        Line("load tool send lag p50/p99/max", $"{lag.P50:0.00} / {lag.P99:0.00} / {lag.Max:0.00} ms");
+        Line("load tool send lag p50/p99/max", $"{lag.P50:0.00} / {lag.P99:0.00} / {lag.Max:0.00} ms ({s.Pacers} pacer threads)");
         foreach (var error in report.Errors.Take(10))
         {
             Line("error", error);

@@ -93,7 +93,7 @@ internal sealed class LoadRun(LoadOptions options)
 
     private async Task<LoadReport> DriveAsync(MockSide mock, Uri live, RelayMonitor monitor, (ProcessSample? Process, RuntimeSample? Runtime) baseline, CancellationToken cancellationToken)
     {
-        using var pacer = new FramePacer();
+        using var pacer = new FramePacer(options.Pacers);
         var sessions = new LoadSession[options.Sessions];
         var receiving = new Task[options.Sessions];
         var starting = new Task[options.Sessions];
@@ -190,7 +190,7 @@ internal sealed class LoadRun(LoadOptions options)
         var settings = new RunSettings(options.Sessions, options.RampSeconds, options.DurationSeconds, options.EffectiveWarmup,
             Math.Round(windowSeconds, 1), options.FrameMs, options.Float32 ? "float32" : "pcm16", options.SampleRate, sessions16k,
             options.AudioBack, options.UtteranceSeconds, options.ReplySeconds, options.ReplyChunkMs, options.ReplySpeed,
-            live.ToString(), options.StartRelay is null ? "external" : "child process");
+            live.ToString(), options.StartRelay is null ? "external" : "child process", options.Pacers);
         return new LoadReport
         {
             Label = string.Empty,

@@ -85,9 +85,16 @@ internal sealed class RelayOptions
     [Range(0, 1440 * 31, ErrorMessage = "Relay:DailyMinutesPerUser must be between 0 (unlimited) and 44640.")]
     public int DailyMinutesPerUser { get; set; } = 240;
 
-    /// <summary>How much faster than real time a browser may send audio, sustained (bursts of a few seconds pass).</summary>
+    /// <summary>How much faster than real time a browser may send audio, sustained (bursts up to <see cref="MaxAudioBurst"/> pass).</summary>
     [Range(1.0, 100.0, ErrorMessage = "Relay:MaxAudioRealtimeFactor must be between 1 and 100.")]
     public double MaxAudioRealtimeFactor { get; set; } = 1.5;
+
+    /// <summary>
+    /// Audio a browser may send at once above <see cref="MaxAudioRealtimeFactor"/>: a phone whose network stalls for
+    /// a few seconds sends what it recorded meanwhile in one go when the link comes back, and that is not abuse.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Relay:MaxAudioBurst must be between 1 second and 5 minutes.")]
+    public TimeSpan MaxAudioBurst { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Model audio waiting for a browser that does not read; beyond it the session closes with 1008.</summary>
     [Range(typeof(TimeSpan), "00:00:00.200", "00:01:00", ErrorMessage = "Relay:MaxBrowserBacklog must be between 200 ms and 1 minute.")]

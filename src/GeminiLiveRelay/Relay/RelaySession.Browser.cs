@@ -169,7 +169,7 @@ internal sealed partial class RelaySession
             {
                 _metrics?.FrameDropped(DroppedFrame.AudioTooFast);
                 PostEvent(BrowserEvents.Encode(new ErrorEvent("audio_too_fast",
-                    $"Audio is arriving much faster than real time (over {_options.MaxAudioRealtimeFactor:0.#}x, Relay:MaxAudioRealtimeFactor).")));
+                    $"Audio is arriving much faster than real time (over {_options.MaxAudioRealtimeFactor:0.#}x beyond a {_options.MaxAudioBurst.TotalSeconds:0.#} s burst; Relay:MaxAudioRealtimeFactor, Relay:MaxAudioBurst).")));
                 Trip(RelayEnd.AudioTooFast);
                 return;
             }

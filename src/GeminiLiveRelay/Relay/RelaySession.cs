@@ -70,7 +70,7 @@ internal sealed partial class RelaySession : IGeminiEventSink, IDisposable
         _chunker = new UpstreamAudioChunker(new Audio.InputAudioConverter(_format.SampleRate, _format.Encoding, _format.Channels));
         _tools = setup.Tools is null ? null : new ToolCallRunner(setup.Tools, OnToolFinished);
         _images = new ImageGate(_options);
-        _audioRate = new AudioRateGuard(_options.MaxAudioRealtimeFactor);
+        _audioRate = new AudioRateGuard(_options.MaxAudioRealtimeFactor, _options.MaxAudioBurst);
         _maxBacklogBytes = (long)(24000 * 2 * _options.MaxBrowserBacklog.TotalSeconds);
         _latestHandle = setup.ResumeHandle;
         _metrics = setup.Metrics;

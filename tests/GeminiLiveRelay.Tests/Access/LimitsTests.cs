@@ -182,6 +182,58 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task AudioHeldBackByANetworkStall_IsKeptWhole_WithinTheBurst()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        await using var mock = await MockGeminiServer.StartAsync(ct);
+        await using var relay = new RelayApplication(mock.BaseUrl);
+        await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000"), ct);
+        await client.WaitForEventAsync("ready", ct);
+        var connection = await mock.NextConnectionAsync(ct);
+
+        // What a phone sends when its link comes back after a 12 s stall: all it recorded meanwhile, at once
+        // (under the default 15 s Relay:MaxAudioBurst, far over 1.5x real time).
+        var input = TestAudio.NumberedPcm16(12);
+        await client.StreamAsync(input, 640, ct);
+        await client.SendJsonAsync("""{"type":"audioStreamEnd"}""", ct);
+        await connection.WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["audioStreamEnd"] is not null), ct);
+
+        Assert.Equal(input, connection.ReceivedAudio());
+        Assert.Empty(client.EventsOfType("error"));
+        Assert.Null(client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task MaxAudioBurst_IsConfigurable()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        await using var relay = new RelayApplication(null, new() { ["Relay:MaxAudioBurst"] = "00:00:02" });
+        await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000"), ct);
+        await client.WaitForEventAsync("ready", ct);
+
+        await client.StreamAsync(new byte[16000 * 2 * 4], 3200, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext); // 4 s at once
+        await client.Closed.WaitAsync(ct);
+
+        var error = client.EventsOfType("error").Single();
+        Assert.Equal("audio_too_fast", (string?)error["code"]);
+        Assert.Contains("Relay:MaxAudioBurst", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
+    }
+
+    [Theory]
+    [InlineData("00:00:00.500")]
+    [InlineData("00:10:00")]
+    public async Task MaxAudioBurst_OutOfRange_StopsStartUp(string value)
+    {
+        await using var relay = new RelayApplication(null, new() { ["Relay:MaxAudioBurst"] = value });
+
+        var failure = Assert.Single(Vertex.HostStartup.Failure(relay).Failures);
+        Assert.Contains("Relay:MaxAudioBurst must be between 1 second and 5 minutes.", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrowserThatDoesNotRead_IsClosed_AndOtherSessionsCarryOn()
     {
         using var timeout = TestTimeout.Create(60);
