@@ -17,6 +17,9 @@ internal sealed record LoadReport
 
     public required string LoadAverageEnd { get; init; }
 
+    /// <summary>The whole machine's CPU over the steady-state window (null where /proc/stat is missing).</summary>
+    public MachineCpu? MachineCpu { get; init; }
+
     public required RunSettings Settings { get; init; }
 
     public required SessionCounts Sessions { get; init; }
@@ -97,6 +100,11 @@ internal static class LoadReportText
             .Append(CultureInfo.InvariantCulture, $"ramp {s.RampSeconds:0} s, held {s.DurationSeconds:0} s (window {s.WindowSeconds:0} s), audio back {(s.AudioBack ? "on" : "off")}, relay {s.RelayMode}\n");
         var m = report.Machine;
         Line("machine", $"{m.Processors} cpu, {m.CpuModel}, {m.MemoryMb} MB, {m.Runtime}; load avg {report.LoadAverageStart} -> {report.LoadAverageEnd}");
+        if (report.MachineCpu is { } mc)
+        {
+            Line("machine CPU busy / idle / steal (window)", $"{mc.BusyPercent:0.0} / {mc.IdlePercent:0.0} / {mc.StealPercent:0.0} % of all CPUs");
+        }
+
         var c = report.Sessions;
         Line("sessions ready / held to end", $"{c.Ready} / {c.HeldToEnd} of {c.Requested}");
         Line("connect failures / failed / error events", $"{c.ConnectFailures} / {c.FailedDuringRun} / {c.ErrorEvents} (unexpected closes {c.UnexpectedCloses})");

@@ -134,6 +134,8 @@ internal sealed class LoadRun(LoadOptions options)
         await DelayUntilAsync(warmupEnd, cancellationToken).ConfigureAwait(false);
         var windowStart = await monitor.SampleNowAsync(cancellationToken).ConfigureAwait(false);
         var framesAtStart = Frames(sessions);
+        var machineAtStart = MachineInfo.ReadCpuTimes();
+        var machineLast = machineAtStart;
         _metrics.Recording = true;
         var last = windowStart;
         while (Stopwatch.GetTimestamp() < holdEnd)
@@ -146,16 +148,20 @@ internal sealed class LoadRun(LoadOptions options)
             series.Add(new SeriesPoint(Math.Round(monitor.Elapsed, 1), streaming, cpu, now.Process?.RssBytes / 1048576.0, runtime?.HeapBytes / 1048576.0,
                 runtime?.HeapByGeneration.ToDictionary(g => g.Key, g => Math.Round(g.Value / 1048576.0, 1)),
                 runtime is null ? null : [runtime.Gen0, runtime.Gen1, runtime.Gen2], runtime?.LiveBytes / 1048576.0));
+            var machineNow = MachineInfo.ReadCpuTimes();
+            var steal = CpuTimes.Between(machineLast, machineNow)?.StealPercent;
+            machineLast = machineNow;
             var up = _metrics.Upstream.Summarize();
             var down = _metrics.Downstream.Summarize();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  t={Stopwatch.GetElapsedTime(holdStart).TotalSeconds,5:0}s sessions {streaming}, relay CPU {cpu:0.0} %, RSS {now.Process?.RssBytes / 1048576.0:0} MB, up p99 {up.P99:0.00} ms, down p99 {down.P99:0.00} ms, load {MachineInfo.LoadAverage()}"));
+                $"  t={Stopwatch.GetElapsedTime(holdStart).TotalSeconds,5:0}s sessions {streaming}, relay CPU {cpu:0.0} %, RSS {now.Process?.RssBytes / 1048576.0:0} MB, up p99 {up.P99:0.00} ms, down p99 {down.P99:0.00} ms, load {MachineInfo.LoadAverage()}, steal {steal:0.0} %"));
             last = now.Runtime is null ? (now.Process, last.Runtime) : now;
         }
 
         _metrics.Recording = false;
         var windowEnd = await monitor.SampleNowAsync(cancellationToken).ConfigureAwait(false);
         var framesAtEnd = Frames(sessions);
+        var machineCpu = CpuTimes.Between(machineAtStart, MachineInfo.ReadCpuTimes());
         var windowSeconds = Stopwatch.GetElapsedTime(warmupEnd).TotalSeconds;
 
         // Stop the microphones; let frames in flight and the answer being spoken arrive, then compare counts.
@@ -198,6 +204,7 @@ internal sealed class LoadRun(LoadOptions options)
             Machine = null!,
             LoadAverageStart = string.Empty,
             LoadAverageEnd = string.Empty,
+            MachineCpu = machineCpu,
             Settings = settings,
             Sessions = counts,
             Upstream = upstream,
