@@ -154,7 +154,7 @@ internal sealed class LoadRun(LoadOptions options)
             var up = _metrics.Upstream.Summarize();
             var down = _metrics.Downstream.Summarize();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  t={Stopwatch.GetElapsedTime(holdStart).TotalSeconds,5:0}s sessions {streaming}, relay CPU {cpu:0.0} %, RSS {now.Process?.RssBytes / 1048576.0:0} MB, up p99 {up.P99:0.00} ms, down p99 {down.P99:0.00} ms, load {MachineInfo.LoadAverage()}, steal {steal:0.0} %"));
+                $"  t={Stopwatch.GetElapsedTime(holdStart).TotalSeconds,5:0}s sessions {streaming}, relay CPU {cpu:0.0} %, RSS {now.Process?.RssBytes / 1048576.0:0} MB, up p99 {up.P99:0.00} ms, down p99 {down.P99:0.00} ms, load {MachineInfo.LoadAverage()}, steal {(steal is { } stolen ? $"{stolen:0.0} %" : "n/a")}"));
             last = now.Runtime is null ? (now.Process, last.Runtime) : now;
         }
 

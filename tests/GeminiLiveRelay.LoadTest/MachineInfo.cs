@@ -32,11 +32,16 @@ internal sealed record MachineInfo(int Processors, string CpuModel, long MemoryM
         try
         {
             // cpu  user nice system idle iowait irq softirq steal guest guest_nice
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var fields = File.ReadLines("/proc/stat").FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields is not { Length: >= 9 })
+            {
+                return null;
+            }
+
             var v = fields.Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
             return new CpuTimes(v[0] + v[1] + v[2] + v[5] + v[6], v[3] + v[4], v[7]);
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or FormatException)
         {
             return null;
         }
