@@ -29,6 +29,8 @@ internal sealed record LoadOptions
           --start-relay DIR     start the published relay in DIR (dotnet publish src/GeminiLiveRelay -c Release -o DIR)
           --relay-env K=V       extra environment for --start-relay (repeatable)
           --mock-port N         port of the mock Gemini on 127.0.0.1 (default: any free port)
+          --mock-transport T    inline | kestrel: the mock's Kestrel socket transport runs WebSocket reads inline on
+                                the socket thread, as the relay's does (default inline; kestrel: Kestrel's defaults)
           --pacers N            threads that hand frames to sockets in real time (default 1; more only with cores to spare)
           --json FILE           also write the report as JSON
           --label TEXT          a name for this run in the report
@@ -74,6 +76,9 @@ internal sealed record LoadOptions
 
     public int MockPort { get; init; }
 
+    /// <summary>The mock's sockets use the relay's transport settings (inline reads) rather than Kestrel's defaults.</summary>
+    public bool MockInlineTransport { get; init; } = true;
+
     public int Pacers { get; init; } = 1;
 
     public string? JsonPath { get; init; }
@@ -111,6 +116,7 @@ internal sealed record LoadOptions
                 "--start-relay" => options with { StartRelay = Next() },
                 "--relay-env" => options with { RelayEnvironment = [.. options.RelayEnvironment, Next()] },
                 "--mock-port" => options with { MockPort = (int)Number() },
+                "--mock-transport" => options with { MockInlineTransport = Next() switch { "inline" => true, "kestrel" => false, var e => throw new ArgumentException($"--mock-transport: inline or kestrel, not {e}.") } },
                 "--pacers" => options with { Pacers = (int)Number() },
                 "--json" => options with { JsonPath = Next() },
                 "--label" => options with { Label = Next() },

@@ -196,7 +196,8 @@ internal sealed class LoadRun(LoadOptions options)
         var settings = new RunSettings(options.Sessions, options.RampSeconds, options.DurationSeconds, options.EffectiveWarmup,
             Math.Round(windowSeconds, 1), options.FrameMs, options.Float32 ? "float32" : "pcm16", options.SampleRate, sessions16k,
             options.AudioBack, options.UtteranceSeconds, options.ReplySeconds, options.ReplyChunkMs, options.ReplySpeed,
-            live.ToString(), options.StartRelay is null ? "external" : "child process", options.Pacers);
+            live.ToString(), options.StartRelay is null ? "external" : "child process", options.Pacers,
+            options.MockInlineTransport ? "inline" : "kestrel");
         return new LoadReport
         {
             Label = string.Empty,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GeminiLiveRelay.MockGemini;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace GeminiLiveRelay.LoadTest;
 
@@ -34,7 +35,7 @@ internal sealed class MockSide : IAsyncDisposable
 
     public static async Task<MockSide> StartAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        var server = await MockGeminiServer.StartAsync(options.MockPort, cancellationToken).ConfigureAwait(false);
+        var server = await MockGeminiServer.StartAsync(options.MockPort, MockTransport(options), cancellationToken).ConfigureAwait(false);
         var side = new MockSide(server, options.Sessions, options.FrameMs);
         side.Responder = new MockAutoResponder(new MockAutoResponderOptions
         {
@@ -52,6 +53,18 @@ internal sealed class MockSide : IAsyncDisposable
         side.Responder.Attach(server);
         return side;
     }
+
+    // The mock stands in for a service on other machines, yet here shares two cores with the relay: Kestrel's
+    // default transport hops every read to the thread pool, which costs the shared CPU and adds queueing to the
+    // very latencies being measured. The relay's own settings (RelayTransport) run reads inline instead.
+    private static Action<SocketTransportOptions>? MockTransport(LoadOptions options) =>
+        options.MockInlineTransport
+            ? static transport =>
+            {
+                transport.WaitForDataBeforeAllocatingBuffer = false;
+                transport.UnsafePreferInlineScheduling = true;
+            }
+            : null;
 
     public void Register(LoadSession session) => Volatile.Write(ref _sessions[session.Index], session);
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -80,11 +81,25 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         StartAsync(port: 0, cancellationToken);
 
     /// <summary>Starts on a fixed loopback port (0: any free port), e.g. for a relay started separately by hand.</summary>
-    public static async Task<MockGeminiServer> StartAsync(int port, CancellationToken cancellationToken = default)
+    public static Task<MockGeminiServer> StartAsync(int port, CancellationToken cancellationToken = default) =>
+        StartAsync(port, transport: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(int, CancellationToken)"/>, with Kestrel's socket transport set up by
+    /// <paramref name="transport"/> (null: Kestrel's defaults). The load tool uses it so that the mock, which stands in
+    /// for a service on other machines, takes as little of the shared CPU as it can.
+    /// </summary>
+    public static async Task<MockGeminiServer> StartAsync(
+        int port, Action<SocketTransportOptions>? transport, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        if (transport is not null)
+        {
+            builder.WebHost.UseSockets(transport);
+        }
+
         var app = builder.Build();
         var server = new MockGeminiServer(app);
         app.UseWebSockets();
