@@ -41,7 +41,7 @@ internal sealed record RunSettings(
     int Sessions, double RampSeconds, double DurationSeconds, double WarmupSeconds, double WindowSeconds, int FrameMs,
     string Encoding, int SampleRate, int Sessions16k, bool AudioBack, double UtteranceSeconds, double ReplySeconds,
     int ReplyChunkMs, double ReplySpeed, string RelayUrl, string RelayMode, int Pacers,
-    string MockTransport);
+    string MockTransport, double DrainSeconds);
 
 internal sealed record SessionCounts(int Requested, int Ready, int HeldToEnd, int ConnectFailures, int FailedDuringRun, long ErrorEvents, int UnexpectedCloses, long TurnsCompleted);
 
@@ -98,7 +98,7 @@ internal static class LoadReportText
         var text = new StringBuilder();
         void Line(string name, string value) => text.Append(CultureInfo.InvariantCulture, $"  {name,-44} {value}\n");
         text.Append(CultureInfo.InvariantCulture, $"\n== {report.Label}: {s.Sessions} sessions, {s.FrameMs} ms {s.Encoding} frames at {s.SampleRate} Hz ({s.Sessions16k} at 16 kHz), ")
-            .Append(CultureInfo.InvariantCulture, $"ramp {s.RampSeconds:0} s, held {s.DurationSeconds:0} s (window {s.WindowSeconds:0} s), audio back {(s.AudioBack ? "on" : "off")}, relay {s.RelayMode}, mock transport {s.MockTransport}\n");
+            .Append(CultureInfo.InvariantCulture, $"ramp {s.RampSeconds:0} s, held {s.DurationSeconds:0} s (window {s.WindowSeconds:0} s), audio back {(s.AudioBack ? "on" : "off")}, relay {s.RelayMode}, mock transport {s.MockTransport}, counted {s.DrainSeconds:0.0} s after the last frame\n");
         var m = report.Machine;
         Line("machine", $"{m.Processors} cpu, {m.CpuModel}, {m.MemoryMb} MB, {m.Runtime}; load avg {report.LoadAverageStart} -> {report.LoadAverageEnd}");
         if (report.MachineCpu is { } mc)
