@@ -238,12 +238,15 @@ internal sealed class LoadRun(LoadOptions options)
 
     /// <summary>
     /// Waits at least <paramref name="minimum"/> (the answer being spoken finishes), then until every frame and chunk
-    /// sent has arrived, or nothing has moved for 3 s, or 30 s have passed; returns how long it waited. A fixed wait
+    /// sent has arrived, or nothing has moved for 3 s, or 30 s (at least the minimum + 3 s) have passed; returns how
+    /// long it waited. A fixed wait
     /// counted a frame as lost on a saturated host where the tool's own threads were ~2 s behind (docs/performance.md,
     /// round 6): "lost" must mean the relay did not deliver it, not that the count came too early.
     /// </summary>
     private static async Task<double> DrainAsync(LoadSession[] sessions, TimeSpan minimum, CancellationToken cancellationToken)
     {
+        // Never shorter than the minimum, however long the answers are (--reply / --reply-speed).
+        var limit = TimeSpan.FromSeconds(Math.Max(30, minimum.TotalSeconds + 3));
         var start = Stopwatch.GetTimestamp();
         var moved = start;
         var last = InFlight(sessions);
@@ -259,16 +262,18 @@ internal sealed class LoadRun(LoadOptions options)
 
             var elapsed = Stopwatch.GetElapsedTime(start);
             var settled = (now.Up == 0 && now.Down == 0) || Stopwatch.GetElapsedTime(moved) >= TimeSpan.FromSeconds(3);
-            if ((elapsed >= minimum && settled) || elapsed >= TimeSpan.FromSeconds(30))
+            if ((elapsed >= minimum && settled) || elapsed >= limit)
             {
                 return Math.Round(elapsed.TotalSeconds, 1);
             }
         }
     }
 
+    // Per session and never below 0: a session read ahead of its sender's count (or one that counted a duplicate)
+    // must not cancel out another session's frame still on its way.
     private static (long Up, long Down, long Received) InFlight(LoadSession[] sessions) => (
-        sessions.Sum(s => s.FramesSent - Volatile.Read(ref s.UpFramesReceived)),
-        sessions.Sum(s => Interlocked.Read(ref s.DownChunksSent) - Interlocked.Read(ref s.DownChunksReceived)),
+        sessions.Sum(s => Math.Max(0, s.FramesSent - Volatile.Read(ref s.UpFramesReceived))),
+        sessions.Sum(s => Math.Max(0, Interlocked.Read(ref s.DownChunksSent) - Interlocked.Read(ref s.DownChunksReceived))),
         sessions.Sum(s => Volatile.Read(ref s.UpFramesReceived) + Interlocked.Read(ref s.DownChunksReceived)));
 
     private DirectionResult Upstream(LoadSession[] sessions, MockSide mock)
