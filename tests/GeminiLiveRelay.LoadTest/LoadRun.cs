@@ -239,9 +239,9 @@ internal sealed class LoadRun(LoadOptions options)
     /// <summary>
     /// Waits at least <paramref name="minimum"/> (the answer being spoken finishes), then until every frame and chunk
     /// sent has arrived, or nothing has moved for 3 s, or 30 s (at least the minimum + 3 s) have passed; returns how
-    /// long it waited. A fixed wait
-    /// counted a frame as lost on a saturated host where the tool's own threads were ~2 s behind (docs/performance.md,
-    /// round 6): "lost" must mean the relay did not deliver it, not that the count came too early.
+    /// long it waited. A fixed wait counted a frame as lost on a saturated host where the tool's own threads were ~2 s
+    /// behind (docs/performance.md, round 6): "lost" must mean the relay did not deliver it, not that the count came
+    /// too early.
     /// </summary>
     private static async Task<double> DrainAsync(LoadSession[] sessions, TimeSpan minimum, CancellationToken cancellationToken)
     {

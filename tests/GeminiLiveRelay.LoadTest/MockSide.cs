@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GeminiLiveRelay.MockGemini;
+using GeminiLiveRelay.Relay;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace GeminiLiveRelay.LoadTest;
@@ -56,15 +57,9 @@ internal sealed class MockSide : IAsyncDisposable
 
     // The mock stands in for a service on other machines, yet here shares two cores with the relay: Kestrel's
     // default transport hops every read to the thread pool, which costs the shared CPU and adds queueing to the
-    // very latencies being measured. The relay's own settings (RelayTransport) run reads inline instead.
+    // very latencies being measured. The relay's own settings run reads inline instead.
     private static Action<SocketTransportOptions>? MockTransport(LoadOptions options) =>
-        options.MockInlineTransport
-            ? static transport =>
-            {
-                transport.WaitForDataBeforeAllocatingBuffer = false;
-                transport.UnsafePreferInlineScheduling = true;
-            }
-            : null;
+        options.MockInlineTransport ? RelayTransport.Configure : null;
 
     public void Register(LoadSession session) => Volatile.Write(ref _sessions[session.Index], session);
 

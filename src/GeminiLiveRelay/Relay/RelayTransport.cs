@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace GeminiLiveRelay.Relay;
 
 /// <summary>
 /// Kestrel's socket transport set up for what the relay carries: hundreds of long-lived connections, each with a
-/// small message every 20 ms. Measured A/B on the load tool in docs/performance.md (round 4).
+/// small message every 20 ms. Measured A/B on the load tool in docs/performance.md (round 4). The load tool compiles
+/// this file too, so that its mock Gemini runs on the same settings (<c>--mock-transport inline</c>, round 6).
 /// </summary>
 internal static class RelayTransport
 {
