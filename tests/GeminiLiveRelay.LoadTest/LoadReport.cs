@@ -49,7 +49,10 @@ internal sealed record SessionCounts(int Requested, int Ready, int HeldToEnd, in
 /// <param name="Received">Received and identified by the other side, whole run.</param>
 /// <param name="Gaps">Sequence numbers skipped (frames missing in the middle of a stream).</param>
 /// <param name="Latency">Relay-added latency in ms over the steady-state window.</param>
-internal sealed record DirectionResult(long Sent, long Received, long Lost, long Gaps, long Reordered, long Unreadable, LatencySummary Latency);
+/// <param name="Messages">WebSocket messages that carried them to the receiving side, whole run: upstream, the
+/// <c>realtimeInput</c> audio messages the mock got (fewer than the frames when the relay sends frames that queued up
+/// together as one message); downstream, the binary messages the clients got.</param>
+internal sealed record DirectionResult(long Sent, long Received, long Lost, long Gaps, long Reordered, long Unreadable, LatencySummary Latency, long Messages);
 
 internal sealed record RelayResult(
     double CpuPercentOfOneCore,
@@ -140,6 +143,8 @@ internal static class LoadReportText
             var l = d.Latency;
             Line(name, $"p50 {l.P50:0.00}  p95 {l.P95:0.00}  p99 {l.P99:0.00}  p99.9 {l.P999:0.00}  max {l.Max:0.00} ms ({l.Samples} samples)");
             Line($"  {unit} sent / received / lost / gaps / reordered", $"{d.Sent} / {d.Received} / {d.Lost} / {d.Gaps} / {d.Reordered} (unreadable {d.Unreadable})");
+            var perMessage = d.Messages > 0 ? (double)d.Received / d.Messages : 0;
+            Line($"  {unit} received in messages", $"{d.Messages} ({perMessage:0.000} {unit} per message)");
         }
     }
 

@@ -281,7 +281,7 @@ internal sealed class LoadRun(LoadOptions options)
         var sent = sessions.Sum(s => s.FramesSent);
         var received = sessions.Sum(s => s.UpFramesReceived);
         return new DirectionResult(sent, received, sent - received, sessions.Sum(s => s.UpLost), sessions.Sum(s => s.UpReordered),
-            sessions.Sum(s => s.UpUndecodable) + mock.UnmatchedFrames, _metrics.Upstream.Summarize());
+            sessions.Sum(s => s.UpUndecodable) + mock.UnmatchedFrames, _metrics.Upstream.Summarize(), mock.AudioMessages);
     }
 
     private DirectionResult Downstream(LoadSession[] sessions)
@@ -289,7 +289,7 @@ internal sealed class LoadRun(LoadOptions options)
         var sent = sessions.Sum(s => Interlocked.Read(ref s.DownChunksSent));
         var received = sessions.Sum(s => Interlocked.Read(ref s.DownChunksReceived));
         return new DirectionResult(sent, received, sent - received, sessions.Sum(s => s.DownLost), sessions.Sum(s => s.DownReordered),
-            sessions.Sum(s => s.DownForeign), _metrics.Downstream.Summarize());
+            sessions.Sum(s => s.DownForeign), _metrics.Downstream.Summarize(), received + sessions.Sum(s => Interlocked.Read(ref s.DownForeign)));
     }
 
     private static async Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)

@@ -83,9 +83,25 @@ internal sealed partial class RelaySession
             while (true)
             {
                 // Zero-byte read first: an idle session holds no receive buffer.
-                var peek = await _browser.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                var next = _browser.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                ValueWebSocketReceiveResult peek;
+                if (next.IsCompletedSuccessfully)
+                {
+                    // More input was already waiting (the relay fell behind, or the browser sent a burst): keep
+                    // gathering audio, so the frames that queued up go to Gemini as one message, not one each.
+                    peek = next.Result;
+                }
+                else
+                {
+                    // Nothing more is waiting: what has been gathered goes now. Costs nothing when keeping up (each
+                    // frame is sent before the next arrives, as before); when behind, fewer, larger messages.
+                    await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+                    peek = await next.ConfigureAwait(false);
+                }
+
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
+                    await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
                     return RelayEnd.BrowserClosed;
                 }
 
@@ -117,6 +133,7 @@ internal sealed partial class RelaySession
                         result = await _browser.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken).ConfigureAwait(false);
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
+                            await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
                             return RelayEnd.BrowserClosed;
                         }
 
@@ -135,13 +152,31 @@ internal sealed partial class RelaySession
         catch (OperationCanceledException)
         {
             // Our cancellation, or an aborted socket (which fails a pending receive the same way).
+            QueueGatheredAudio();
             return RelayEnd.BrowserDisconnected;
         }
         catch (WebSocketException ex)
         {
             // A browser that vanishes without a close frame is routine (tab closed, network lost): Debug, not Error.
             Log.BrowserDisconnected(_logger, ex.WebSocketErrorCode);
+            QueueGatheredAudio();
             return RelayEnd.BrowserDisconnected;
+        }
+    }
+
+    /// <summary>
+    /// Audio gathered from frames that arrived before the browser vanished still goes to Gemini, as it did when each
+    /// frame was sent on its own; without waiting, because nothing reads this loop's result until the queue drains.
+    /// </summary>
+    private void QueueGatheredAudio()
+    {
+        while (_chunker.TryTake(flush: false, out var rented, out var length))
+        {
+            if (!_upstream.Writer.TryWrite(UpstreamItem.ForAudio(rented, length)))
+            {
+                FrameBuffers.Pool.Return(rented);
+                return;
+            }
         }
     }
 
@@ -175,7 +210,12 @@ internal sealed partial class RelaySession
             }
 
             _chunker.Append(message.Span);
-            await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+            if (_chunker.PendingBytes >= UpstreamAudioChunker.MaxChunkBytes)
+            {
+                // A full chunk goes at once; anything less waits only while more input is already buffered (above).
+                await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -23,6 +23,9 @@ internal sealed class UpstreamAudioChunker
 
     public int BytesPerSampleFrame => _converter.BytesPerSampleFrame;
 
+    /// <summary>Converted audio not yet taken, in bytes of PCM16 16 kHz.</summary>
+    public int PendingBytes => _pendingLength;
+
     /// <summary>Converts one browser frame (a whole number of sample frames) into the pending buffer.</summary>
     public void Append(ReadOnlySpan<byte> frame)
     {

@@ -89,6 +89,154 @@ public sealed class RelaySessionTests
         Assert.Equal(WebSocketCloseStatus.InternalServerError, browser.CloseStatus);
     }
 
+    [Fact]
+    public async Task FramesAlreadyWaiting_GoToGeminiTogether_InOrder_AtMost100msAMessage()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var audio = TestAudio.NumberedPcm16(0.14);
+
+        // Seven 20 ms frames are buffered before the relay reads any: as when it falls behind under load.
+        await SendFramesAsync(harness.Browser, audio, ct);
+        var sent = (await RunUntilAudioAsync(harness, audio.Length, ct)).OfType<byte[]>().ToList();
+
+        // One full 100 ms chunk, then the rest as soon as nothing more was waiting; byte for byte, in order.
+        Assert.Equal([3200, 1280], sent.Select(a => a.Length));
+        Assert.Equal(audio, sent.SelectMany(a => a).ToArray());
+    }
+
+    [Fact]
+    public async Task FramesSentOneAtATime_EachGoesOnItsOwn_NothingIsHeldBack()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var running = harness.Session.RunAsync(CancellationToken.None, ct);
+        await harness.Fake.Running.WaitAsync(ct);
+        var audio = TestAudio.NumberedPcm16(0.06);
+
+        // The relay keeps up: each frame reaches Gemini before the next is sent, without waiting for more audio.
+        var frames = audio.Chunk(640).ToArray();
+        for (var i = 0; i < frames.Length; i++)
+        {
+            await harness.Browser.SendAsync(frames[i], WebSocketMessageType.Binary, true, ct);
+            await WaitForAudioAsync(harness.Fake, 640 * (i + 1), ct);
+        }
+
+        await harness.Browser.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+        Assert.Equal(RelayEnd.BrowserClosed, await running);
+        var sent = AudioSent(harness.Fake);
+        Assert.Equal([640, 640, 640], sent.Select(a => a.Length));
+        Assert.Equal(audio, sent.SelectMany(a => a).ToArray());
+    }
+
+    [Fact]
+    public async Task CloseRightBehindAFrameBurst_TheBurstStillReachesGemini()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var audio = TestAudio.NumberedPcm16(0.06);
+        await SendFramesAsync(harness.Browser, audio, ct);
+
+        // The close frame is already waiting behind the audio when the relay starts reading.
+        await harness.Browser.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+        Assert.Equal(RelayEnd.BrowserClosed, await harness.Session.RunAsync(CancellationToken.None, ct));
+
+        var sent = AudioSent(harness.Fake);
+        Assert.Single(sent);
+        Assert.Equal(audio, sent[0]);
+    }
+
+    [Fact]
+    public async Task ControlMessageBehindAFrameBurst_KeepsItsPlaceAfterTheAudio()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var audio = TestAudio.NumberedPcm16(0.04);
+        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.Browser.SendAsync("""{"type":"text","text":"hi"}"""u8.ToArray(), WebSocketMessageType.Text, true, ct);
+        await harness.Browser.SendAsync(audio.AsMemory(0, 640), WebSocketMessageType.Binary, true, ct);
+
+        var items = await RunUntilAudioAsync(harness, audio.Length + 640, ct);
+        Assert.Equal(3, items.Count);
+        Assert.Equal(audio, Assert.IsType<byte[]>(items[0]));
+        Assert.Equal("hi", Assert.IsType<string>(items[1]));
+        Assert.Equal(audio[..640], Assert.IsType<byte[]>(items[2]));
+    }
+
+    private static readonly InputFormat Pcm16At16k = new(16000, GeminiLiveRelay.Audio.SampleEncoding.Pcm16, 1);
+
+    /// <summary>A relay session on an in-memory browser socket and a fake Gemini, disposed together.</summary>
+    private sealed class Harness : IDisposable
+    {
+        private readonly WebSocket _server;
+        private readonly SessionClock _clock = new(NullLogger<SessionClock>.Instance);
+
+        public Harness(InputFormat format)
+        {
+            var (serverStream, clientStream) = GatedDuplexStream.CreatePair(Task.CompletedTask);
+            _server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+            Browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
+            Session = new RelaySession(_server, new RelaySessionSetup("test", format, new RelayOptions(), _clock),
+                (_, _) => Task.FromResult<IGeminiSession>(Fake), NullLogger.Instance);
+        }
+
+        public WebSocket Browser { get; }
+
+        public FakeGeminiSession Fake { get; } = new();
+
+        public RelaySession Session { get; }
+
+        public void Dispose()
+        {
+            Session.Dispose();
+            Browser.Dispose();
+            _server.Dispose();
+            _clock.Dispose();
+        }
+    }
+
+    /// <summary>Sends 16 kHz PCM16 as 20 ms binary frames, one message each.</summary>
+    private static async Task SendFramesAsync(WebSocket browser, byte[] audio, CancellationToken ct)
+    {
+        foreach (var frame in audio.Chunk(640))
+        {
+            await browser.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
+        }
+    }
+
+    private static List<byte[]> AudioSent(FakeGeminiSession fake)
+    {
+        lock (fake.Sent)
+        {
+            return [.. fake.Sent.OfType<byte[]>()];
+        }
+    }
+
+    /// <summary>Runs the session until Gemini has <paramref name="bytes"/> of audio, closes the browser; returns all sent.</summary>
+    private static async Task<List<object>> RunUntilAudioAsync(Harness harness, int bytes, CancellationToken ct)
+    {
+        var running = harness.Session.RunAsync(CancellationToken.None, ct);
+        await WaitForAudioAsync(harness.Fake, bytes, ct);
+        await harness.Browser.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+        Assert.Equal(RelayEnd.BrowserClosed, await running);
+        lock (harness.Fake.Sent)
+        {
+            return [.. harness.Fake.Sent];
+        }
+    }
+
+    private static async Task WaitForAudioAsync(FakeGeminiSession fake, int bytes, CancellationToken ct)
+    {
+        while (AudioSent(fake).Sum(a => a.Length) < bytes)
+        {
+            await Task.Delay(5, ct);
+        }
+    }
+
     private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket socket, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
