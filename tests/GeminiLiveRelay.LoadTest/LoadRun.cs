@@ -281,7 +281,7 @@ internal sealed class LoadRun(LoadOptions options)
         var sent = sessions.Sum(s => s.FramesSent);
         var received = sessions.Sum(s => s.UpFramesReceived);
         return new DirectionResult(sent, received, sent - received, sessions.Sum(s => s.UpLost), sessions.Sum(s => s.UpReordered),
-            sessions.Sum(s => s.UpUndecodable) + mock.UnmatchedFrames, _metrics.Upstream.Summarize(), mock.AudioMessages);
+            sessions.Sum(s => s.UpUndecodable) + mock.UnmatchedFrames, _metrics.Upstream.Summarize(), mock.Responder.AudioMessages);
     }
 
     private DirectionResult Downstream(LoadSession[] sessions)

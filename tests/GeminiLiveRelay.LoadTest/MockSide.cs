@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using GeminiLiveRelay.MockGemini;
 using GeminiLiveRelay.Relay;
@@ -18,7 +17,6 @@ internal sealed class MockSide : IAsyncDisposable
     private readonly int _frameSamples16k;
     private readonly CancellationTokenSource _drain = new();
     private readonly Task _draining;
-    private readonly ConcurrentQueue<ConnectionState> _connections = new();
     private long _unmatchedFrames;
 
     private MockSide(MockGeminiServer server, int sessions, int frameMs)
@@ -35,9 +33,6 @@ internal sealed class MockSide : IAsyncDisposable
 
     /// <summary>Upstream frames whose mark named no known session, or that could not be read (must be 0).</summary>
     public long UnmatchedFrames => Interlocked.Read(ref _unmatchedFrames);
-
-    /// <summary><c>realtimeInput</c> audio messages received, all connections.</summary>
-    public long AudioMessages => _connections.Sum(c => Volatile.Read(ref c.Messages));
 
     public static async Task<MockSide> StartAsync(LoadOptions options, CancellationToken cancellationToken)
     {
@@ -76,10 +71,7 @@ internal sealed class MockSide : IAsyncDisposable
         {
             state = new ConnectionState(this, new UpstreamDecoder(_frameSamples16k));
             connection.UserState = state;
-            _connections.Enqueue(state);
         }
-
-        Volatile.Write(ref state.Messages, state.Messages + 1); // one reader per connection; summed by the report
 
         state.Now = now;
         state.Decoder.Feed(pcm16k, state.OnFrame);
@@ -135,8 +127,6 @@ internal sealed class MockSide : IAsyncDisposable
         public LoadSession? Session { get; private set; }
 
         public long Now { get; set; }
-
-        public long Messages;
 
         private void HandleFrame(bool valid, int session, int sequence)
         {

@@ -83,25 +83,10 @@ internal sealed partial class RelaySession
             while (true)
             {
                 // Zero-byte read first: an idle session holds no receive buffer.
-                var next = _browser.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-                ValueWebSocketReceiveResult peek;
-                if (next.IsCompletedSuccessfully)
-                {
-                    // More input was already waiting (the relay fell behind, or the browser sent a burst): keep
-                    // gathering audio, so the frames that queued up go to Gemini as one message, not one each.
-                    peek = next.Result;
-                }
-                else
-                {
-                    // Nothing more is waiting: what has been gathered goes now. Costs nothing when keeping up (each
-                    // frame is sent before the next arrives, as before); when behind, fewer, larger messages.
-                    await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
-                    peek = await next.ConfigureAwait(false);
-                }
-
+                var peek = await ReceiveGatheringAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
-                    await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+                    await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
                     return RelayEnd.BrowserClosed;
                 }
 
@@ -127,13 +112,16 @@ internal sealed partial class RelaySession
                             PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big", peek.MessageType == WebSocketMessageType.Text
                                 ? $"Text messages may be at most {max} bytes (room for an image of Relay:MaxImageBytes)."
                                 : $"Audio frames may be at most {max} bytes (Relay:MaxMessageBytes).")));
+                            await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false); // what came before it stands
                             return RelayEnd.MessageTooBig;
                         }
 
-                        result = await _browser.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken).ConfigureAwait(false);
+                        // The rest of this frame may still be on its way (a frame larger than one socket read, a
+                        // retransmit): the audio gathered before it does not wait for it.
+                        result = await ReceiveGatheringAsync(buffer.AsMemory(length, max - length), cancellationToken).ConfigureAwait(false);
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
-                            await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+                            await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
                             return RelayEnd.BrowserClosed;
                         }
 
@@ -165,12 +153,32 @@ internal sealed partial class RelaySession
     }
 
     /// <summary>
+    /// Reads from the browser. A read that completes at once means more input was already waiting (the relay fell
+    /// behind, or the browser sent a burst): audio keeps gathering, so frames that queued up go to Gemini as one message
+    /// (up to 100 ms), not one each. A read that has to wait sends what has been gathered first, so a session that
+    /// keeps up sends every frame as it comes, and audio is never held while the relay waits for the network.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ValueWebSocketReceiveResult> ReceiveGatheringAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = _browser.ReceiveAsync(buffer, cancellationToken);
+        if (!read.IsCompleted)
+        {
+            await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A read that failed at once (an aborted socket, a cancelled token) throws here, before anything is sent with
+        // that token; the caller's handler then queues the gathered audio without waiting.
+        return await read.ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Audio gathered from frames that arrived before the browser vanished still goes to Gemini, as it did when each
     /// frame was sent on its own; without waiting, because nothing reads this loop's result until the queue drains.
     /// </summary>
     private void QueueGatheredAudio()
     {
-        while (_chunker.TryTake(flush: false, out var rented, out var length))
+        while (_chunker.TryTake(flush: true, out var rented, out var length))
         {
             if (!_upstream.Writer.TryWrite(UpstreamItem.ForAudio(rented, length)))
             {
@@ -185,7 +193,9 @@ internal sealed partial class RelaySession
         _stats.BrowserFrames++;
         if (_limitTripped.Task.IsCompleted)
         {
-            return; // the session is ending over a limit: nothing more goes upstream
+            // The session is ending over a limit: nothing more goes upstream but the audio gathered before it.
+            await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         if (type == WebSocketMessageType.Binary)
@@ -202,6 +212,7 @@ internal sealed partial class RelaySession
             MarkActivity();
             if (!_audioRate.TryConsume((double)message.Length / _chunker.BytesPerSampleFrame / _format.SampleRate))
             {
+                await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false); // the audio before this frame was in time
                 _metrics?.FrameDropped(DroppedFrame.AudioTooFast);
                 PostEvent(BrowserEvents.Encode(new ErrorEvent("audio_too_fast",
                     $"Audio is arriving much faster than real time (over {_options.MaxAudioRealtimeFactor:0.#}x beyond a {_options.MaxAudioBurst.TotalSeconds:0.#} s burst; Relay:MaxAudioRealtimeFactor, Relay:MaxAudioBurst).")));

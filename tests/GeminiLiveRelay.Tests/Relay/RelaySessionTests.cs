@@ -167,6 +167,71 @@ public sealed class RelaySessionTests
         Assert.Equal(audio[..640], Assert.IsType<byte[]>(items[2]));
     }
 
+    [Fact]
+    public async Task GatheredAudio_DoesNotWaitForTheRestOfAFrameStillOnItsWay()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var audio = TestAudio.NumberedPcm16(0.06);
+        await SendFramesAsync(harness.Browser, audio[..1280], ct);
+
+        // The third frame's header and its first 100 bytes are there; the rest is still on its way.
+        var third = MaskedBinaryFrame(audio[1280..]);
+        await harness.ClientStream.WriteAsync(third.AsMemory(0, 108), ct);
+        var running = harness.Session.RunAsync(CancellationToken.None, ct);
+        await WaitForAudioAsync(harness.Fake, 1280, ct);
+        Assert.Equal([1280], AudioSent(harness.Fake).Select(a => a.Length));
+
+        await harness.ClientStream.WriteAsync(third.AsMemory(108), ct);
+        await WaitForAudioAsync(harness.Fake, audio.Length, ct);
+        await harness.Browser.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+        Assert.Equal(RelayEnd.BrowserClosed, await running);
+        Assert.Equal(audio, AudioSent(harness.Fake).SelectMany(a => a).ToArray());
+    }
+
+    [Fact]
+    public async Task TooBigFrameAfterABurst_TheBurstStillReachesGemini()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k, new RelayOptions { MaxMessageBytes = 4096 });
+        var audio = TestAudio.NumberedPcm16(0.06);
+        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.Browser.SendAsync(new byte[8192], WebSocketMessageType.Binary, true, ct);
+
+        Assert.Equal(RelayEnd.MessageTooBig, await harness.Session.RunAsync(CancellationToken.None, ct));
+        Assert.Equal(audio, AudioSent(harness.Fake).SelectMany(a => a).ToArray());
+    }
+
+    [Fact]
+    public async Task BrowserVanishesRightAfterABurst_TheBurstStillReachesGemini()
+    {
+        using var timeout = TestTimeout.Create();
+        var ct = timeout.Token;
+        using var harness = new Harness(Pcm16At16k);
+        var audio = TestAudio.NumberedPcm16(0.07); // three 20 ms frames and a 10 ms one, gathered together
+        await SendFramesAsync(harness.Browser, audio, ct);
+
+        // No close frame: the connection just ends (tab killed, network gone).
+        await harness.ClientStream.DisposeAsync();
+        Assert.Equal(RelayEnd.BrowserDisconnected, await harness.Session.RunAsync(CancellationToken.None, ct));
+        Assert.Equal(audio, AudioSent(harness.Fake).SelectMany(a => a).ToArray());
+    }
+
+    /// <summary>A client's binary frame as RFC 6455 puts it on the wire (masked; a zero key leaves the payload as is).</summary>
+    private static byte[] MaskedBinaryFrame(byte[] payload)
+    {
+        Assert.InRange(payload.Length, 126, ushort.MaxValue);
+        var frame = new byte[8 + payload.Length];
+        frame[0] = 0x82; // FIN, binary
+        frame[1] = 0x80 | 126; // masked, 16-bit length follows
+        frame[2] = (byte)(payload.Length >> 8);
+        frame[3] = (byte)payload.Length;
+        payload.CopyTo(frame.AsSpan(8)); // bytes 4..7: the masking key, zero
+        return frame;
+    }
+
     private static readonly InputFormat Pcm16At16k = new(16000, GeminiLiveRelay.Audio.SampleEncoding.Pcm16, 1);
 
     /// <summary>A relay session on an in-memory browser socket and a fake Gemini, disposed together.</summary>
@@ -175,16 +240,20 @@ public sealed class RelaySessionTests
         private readonly WebSocket _server;
         private readonly SessionClock _clock = new(NullLogger<SessionClock>.Instance);
 
-        public Harness(InputFormat format)
+        public Harness(InputFormat format, RelayOptions? options = null)
         {
             var (serverStream, clientStream) = GatedDuplexStream.CreatePair(Task.CompletedTask);
+            ClientStream = clientStream;
             _server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
             Browser = WebSocket.CreateFromStream(clientStream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
-            Session = new RelaySession(_server, new RelaySessionSetup("test", format, new RelayOptions(), _clock),
+            Session = new RelaySession(_server, new RelaySessionSetup("test", format, options ?? new RelayOptions(), _clock),
                 (_, _) => Task.FromResult<IGeminiSession>(Fake), NullLogger.Instance);
         }
 
         public WebSocket Browser { get; }
+
+        /// <summary>The browser's end of the connection, for bytes no WebSocket would write (a frame cut short).</summary>
+        public Stream ClientStream { get; }
 
         public FakeGeminiSession Fake { get; } = new();
 
