@@ -86,8 +86,7 @@ internal sealed partial class RelaySession
                 var peek = await ReceiveGatheringAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
-                    await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
-                    return RelayEnd.BrowserClosed;
+                    return await EndAfterGatheredAudioAsync(RelayEnd.BrowserClosed, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (peek.EndOfMessage)
@@ -112,8 +111,7 @@ internal sealed partial class RelaySession
                             PostEvent(BrowserEvents.Encode(new ErrorEvent("message_too_big", peek.MessageType == WebSocketMessageType.Text
                                 ? $"Text messages may be at most {max} bytes (room for an image of Relay:MaxImageBytes)."
                                 : $"Audio frames may be at most {max} bytes (Relay:MaxMessageBytes).")));
-                            await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false); // what came before it stands
-                            return RelayEnd.MessageTooBig;
+                            return await EndAfterGatheredAudioAsync(RelayEnd.MessageTooBig, cancellationToken).ConfigureAwait(false);
                         }
 
                         // The rest of this frame may still be on its way (a frame larger than one socket read, a
@@ -121,8 +119,7 @@ internal sealed partial class RelaySession
                         result = await ReceiveGatheringAsync(buffer.AsMemory(length, max - length), cancellationToken).ConfigureAwait(false);
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
-                            await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
-                            return RelayEnd.BrowserClosed;
+                            return await EndAfterGatheredAudioAsync(RelayEnd.BrowserClosed, cancellationToken).ConfigureAwait(false);
                         }
 
                         length += result.Count;
@@ -170,6 +167,16 @@ internal sealed partial class RelaySession
         // A read that failed at once (an aborted socket, a cancelled token) throws here, before anything is sent with
         // that token; the caller's handler then queues the gathered audio without waiting.
         return await read.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The receive loop ends (a close frame, a frame too big): the audio gathered before it still goes, its short tail
+    /// included, since no more will come to fill it.
+    /// </summary>
+    private async Task<RelayEnd> EndAfterGatheredAudioAsync(RelayEnd end, CancellationToken cancellationToken)
+    {
+        await FlushAudioAsync(flush: true, cancellationToken).ConfigureAwait(false);
+        return end;
     }
 
     /// <summary>
@@ -221,7 +228,7 @@ internal sealed partial class RelaySession
             }
 
             _chunker.Append(message.Span);
-            if (_chunker.PendingBytes >= UpstreamAudioChunker.MaxChunkBytes)
+            if (_chunker.HasFullChunk)
             {
                 // A full chunk goes at once; anything less waits only while more input is already buffered (above).
                 await FlushAudioAsync(flush: false, cancellationToken).ConfigureAwait(false);

@@ -23,8 +23,8 @@ internal sealed class UpstreamAudioChunker
 
     public int BytesPerSampleFrame => _converter.BytesPerSampleFrame;
 
-    /// <summary>Converted audio not yet taken, in bytes of PCM16 16 kHz.</summary>
-    public int PendingBytes => _pendingLength;
+    /// <summary>A whole 100 ms chunk is pending: it should go now, not wait to gather more.</summary>
+    public bool HasFullChunk => _pendingLength >= MaxChunkBytes;
 
     /// <summary>Converts one browser frame (a whole number of sample frames) into the pending buffer.</summary>
     public void Append(ReadOnlySpan<byte> frame)

@@ -92,13 +92,12 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task FramesAlreadyWaiting_GoToGeminiTogether_InOrder_AtMost100msAMessage()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.14);
 
         // Seven 20 ms frames are buffered before the relay reads any: as when it falls behind under load.
-        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.SendFramesAsync(audio);
         var sent = (await RunUntilAudioAsync(harness, audio.Length, ct)).OfType<byte[]>().ToList();
 
         // One full 100 ms chunk, then the rest as soon as nothing more was waiting; byte for byte, in order.
@@ -109,9 +108,8 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task FramesSentOneAtATime_EachGoesOnItsOwn_NothingIsHeldBack()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var running = harness.Session.RunAsync(CancellationToken.None, ct);
         await harness.Fake.Running.WaitAsync(ct);
         var audio = TestAudio.NumberedPcm16(0.06);
@@ -134,11 +132,10 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task CloseRightBehindAFrameBurst_TheBurstStillReachesGemini()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.06);
-        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.SendFramesAsync(audio);
 
         // The close frame is already waiting behind the audio when the relay starts reading.
         await harness.Browser.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
@@ -152,11 +149,10 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task ControlMessageBehindAFrameBurst_KeepsItsPlaceAfterTheAudio()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.04);
-        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.SendFramesAsync(audio);
         await harness.Browser.SendAsync("""{"type":"text","text":"hi"}"""u8.ToArray(), WebSocketMessageType.Text, true, ct);
         await harness.Browser.SendAsync(audio.AsMemory(0, 640), WebSocketMessageType.Binary, true, ct);
 
@@ -170,11 +166,10 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task GatheredAudio_DoesNotWaitForTheRestOfAFrameStillOnItsWay()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.06);
-        await SendFramesAsync(harness.Browser, audio[..1280], ct);
+        await harness.SendFramesAsync(audio[..1280]);
 
         // The third frame's header and its first 100 bytes are there; the rest is still on its way.
         var third = MaskedBinaryFrame(audio[1280..]);
@@ -193,11 +188,10 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task TooBigFrameAfterABurst_TheBurstStillReachesGemini()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k, new RelayOptions { MaxMessageBytes = 4096 });
+        using var harness = new Harness(new RelayOptions { MaxMessageBytes = 4096 });
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.06);
-        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.SendFramesAsync(audio);
         await harness.Browser.SendAsync(new byte[8192], WebSocketMessageType.Binary, true, ct);
 
         Assert.Equal(RelayEnd.MessageTooBig, await harness.Session.RunAsync(CancellationToken.None, ct));
@@ -207,11 +201,10 @@ public sealed class RelaySessionTests
     [Fact]
     public async Task BrowserVanishesRightAfterABurst_TheBurstStillReachesGemini()
     {
-        using var timeout = TestTimeout.Create();
-        var ct = timeout.Token;
-        using var harness = new Harness(Pcm16At16k);
+        using var harness = new Harness();
+        var ct = harness.Token;
         var audio = TestAudio.NumberedPcm16(0.07); // three 20 ms frames and a 10 ms one, gathered together
-        await SendFramesAsync(harness.Browser, audio, ct);
+        await harness.SendFramesAsync(audio);
 
         // No close frame: the connection just ends (tab killed, network gone).
         await harness.ClientStream.DisposeAsync();
@@ -232,16 +225,20 @@ public sealed class RelaySessionTests
         return frame;
     }
 
-    private static readonly InputFormat Pcm16At16k = new(16000, GeminiLiveRelay.Audio.SampleEncoding.Pcm16, 1);
-
-    /// <summary>A relay session on an in-memory browser socket and a fake Gemini, disposed together.</summary>
+    /// <summary>
+    /// A relay session for 16 kHz PCM16 (passed through byte for byte) on an in-memory browser socket and a fake Gemini,
+    /// with the test's timeout; disposed together.
+    /// </summary>
     private sealed class Harness : IDisposable
     {
         private readonly WebSocket _server;
         private readonly SessionClock _clock = new(NullLogger<SessionClock>.Instance);
 
-        public Harness(InputFormat format, RelayOptions? options = null)
+        private readonly CancellationTokenSource _timeout = TestTimeout.Create();
+
+        public Harness(RelayOptions? options = null)
         {
+            var format = new InputFormat(16000, GeminiLiveRelay.Audio.SampleEncoding.Pcm16, 1);
             var (serverStream, clientStream) = GatedDuplexStream.CreatePair(Task.CompletedTask);
             ClientStream = clientStream;
             _server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
@@ -259,21 +256,24 @@ public sealed class RelaySessionTests
 
         public RelaySession Session { get; }
 
+        public CancellationToken Token => _timeout.Token;
+
+        /// <summary>Sends the audio as 20 ms binary frames, one message each.</summary>
+        public async Task SendFramesAsync(byte[] audio)
+        {
+            foreach (var frame in audio.Chunk(640))
+            {
+                await Browser.SendAsync(frame, WebSocketMessageType.Binary, true, Token);
+            }
+        }
+
         public void Dispose()
         {
             Session.Dispose();
             Browser.Dispose();
             _server.Dispose();
             _clock.Dispose();
-        }
-    }
-
-    /// <summary>Sends 16 kHz PCM16 as 20 ms binary frames, one message each.</summary>
-    private static async Task SendFramesAsync(WebSocket browser, byte[] audio, CancellationToken ct)
-    {
-        foreach (var frame in audio.Chunk(640))
-        {
-            await browser.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
+            _timeout.Dispose();
         }
     }
 
