@@ -45,10 +45,16 @@ internal sealed class PageSession : IAsyncDisposable
         }
     }
 
-    public static async Task<PageSession> OpenAsync(IBrowser browser, Uri url)
+    /// <param name="initScript">Test instrumentation run in the page before any of its own scripts.</param>
+    public static async Task<PageSession> OpenAsync(IBrowser browser, Uri url, string? initScript = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone", "camera"] });
         context.SetDefaultTimeout(20_000);
+        if (initScript is not null)
+        {
+            await context.AddInitScriptAsync(initScript);
+        }
+
         var page = await context.NewPageAsync();
         var session = new PageSession(context, page);
         await page.GotoAsync(url.ToString());
