@@ -77,7 +77,7 @@ public sealed class SessionLifecycleTests
         await using var relay = new RelayApplication(mock.BaseUrl);
         await using var client = await LiveClient.ConnectAsync(relay.LiveUri(), ct);
 
-        await client.WaitForEventAsync("turnComplete", ct);
+        await client.WaitForEventAsync("usage", ct); // the last event: the turn's usageMetadata follows turnComplete
 
         Assert.Equal(audio, client.Audio());
         Assert.Equal(Text, (string?)client.EventsOfType("outputTranscript").Single()["text"]);
