@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using GeminiLiveRelay.Access;
 using GeminiLiveRelay.MockGemini;
 using GeminiLiveRelay.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class LimitsTests
         using var refused = await http.GetAsync(relay.HttpUri("/live"), ct);
         var (status, second) = await LiveClient.TryConnectAsync(relay.LiveUri(), ct);
         await first.CloseAsync(ct);
-        await AccessTests.WaitForAsync(() => relay.Logs.Events.Any(e => e.MessageTemplate.Text.StartsWith("Session ended", StringComparison.Ordinal)), ct);
+        await SessionReleasedAsync(relay, ct);
         var (afterwards, third) = await LiveClient.TryConnectAsync(relay.LiveUri(), ct); // the place was given back
         await using var _ = third;
         await mock.WaitForConnectionCountAsync(2, ct);
@@ -75,7 +76,7 @@ public sealed class LimitsTests
             await first.CloseAsync(ct);
         }
 
-        await AccessTests.WaitForAsync(() => relay.Logs.Events.Any(e => e.MessageTemplate.Text.StartsWith("Session ended", StringComparison.Ordinal)), ct);
+        await SessionReleasedAsync(relay, ct);
         using var http = new HttpClient();
         using var refused = await http.GetAsync(relay.HttpUri("/live"), ct);
         clock.Advance(TimeSpan.FromDays(1));
@@ -280,4 +281,11 @@ public sealed class LimitsTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
         Assert.Equal(TestAudio.ModelSpeech(1).Concat(TestAudio.ModelSpeech(2)).ToArray(), client.Audio()); // the sentence finished
     }
+
+    /// <summary>
+    /// Waits until no session holds an admission place. The place, and the minutes a session used, are given back
+    /// when its lease is released, just after the "Session ended" log line.
+    /// </summary>
+    private static Task SessionReleasedAsync(RelayApplication relay, CancellationToken ct) =>
+        AccessTests.WaitForAsync(() => relay.Services.GetRequiredService<SessionAdmission>().Active == 0, ct);
 }

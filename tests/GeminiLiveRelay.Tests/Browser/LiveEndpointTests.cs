@@ -75,7 +75,7 @@ public sealed class LiveEndpointTests
         using var timeout = TestTimeout.Create();
         var ct = timeout.Token;
         await using var mock = await MockGeminiServer.StartAsync(ct);
-        mock.SetupCompleteDelay = TimeSpan.FromSeconds(1.5);
+        mock.SetupCompleteDelay = TimeSpan.FromSeconds(3); // ample time to send the 3 s below first on a busy machine
         await using var relay = new RelayApplication(mock.BaseUrl);
         await using var client = await LiveClient.ConnectAsync(relay.LiveUri("sampleRate=16000"), ct);
 

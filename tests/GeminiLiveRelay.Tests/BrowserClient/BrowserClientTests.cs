@@ -123,6 +123,8 @@ public sealed class BrowserClientTests(ChromiumFixture chromium, ITestOutputHelp
         }
 
         await page.WaitForStatsAsync("s.samplesPlayed >= 4800"); // 200 ms into the answer
+        // All of it on the page first: audio still queued in the relay when `interrupted` arrives is dropped there.
+        await page.WaitForStatsAsync($"s.audioBytesReceived === {longReply.Length}");
         await page.Page.EvaluateAsync("""
             () => {
               const w = window.__watch = { changes: [], interruptedAt: 0 };

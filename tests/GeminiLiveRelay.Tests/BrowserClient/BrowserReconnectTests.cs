@@ -20,9 +20,11 @@ public sealed class BrowserReconnectTests(ChromiumFixture chromium)
         {
             if (mock.Connections.ToList().IndexOf(connection) == 0)
             {
+                // The token first: the relay and the page keep the order, so once the transcript shows, the page
+                // holds the token.
+                await connection.SendAsync(GeminiMessages.ResumptionUpdate("handle-from-page"), token);
                 await connection.SendAsync(GeminiMessages.OutputTranscript("Before the drop."), token);
                 await connection.SendAsync(GeminiMessages.TurnComplete(), token);
-                await connection.SendAsync(GeminiMessages.ResumptionUpdate("handle-from-page"), token);
             }
         };
         await using var relay = new RelayApplication(mock.BaseUrl);
@@ -30,7 +32,6 @@ public sealed class BrowserReconnectTests(ChromiumFixture chromium)
         await page.ByTestId("start").ClickAsync();
         await Assertions.Expect(page.ByTestId("transcript")).ToContainTextAsync("Before the drop.");
         await page.Page.WaitForFunctionAsync("() => window.liveRelayStats !== undefined");
-        await Task.Delay(300, ct); // the resume token event follows the transcript
 
         await page.Page.EvaluateAsync("() => window.liveRelayTest.dropConnection()");
         await page.WaitForStatsAsync("s.reconnects === 1");

@@ -36,6 +36,7 @@ public sealed class ResumptionTests
 
         await client.StreamPacedAsync(audio, 640, TimeSpan.FromMilliseconds(10), ct);
         await client.SendJsonAsync("""{"type":"audioStreamEnd"}""", ct);
+        await mock.WaitForConnectionCountAsync(2, ct);
         await mock.Connections[^1].WaitUntilAsync(c => c.Messages.Any(m => m["realtimeInput"]?["audioStreamEnd"] is not null), ct);
         await client.FlushAsync(mock.Connections[^1], ct); // reconnecting and resumed have arrived
 

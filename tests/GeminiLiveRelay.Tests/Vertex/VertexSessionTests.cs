@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GeminiLiveRelay.MockGemini;
+using GeminiLiveRelay.Tests.Access;
 using GeminiLiveRelay.Tests.Infrastructure;
 
 namespace GeminiLiveRelay.Tests.Vertex;
@@ -158,7 +159,8 @@ public sealed class VertexSessionTests
         var uri = rig.Relay.LiveUri();
 
         var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LiveClient.ConnectAsync(uri, ct)));
-        await Task.Delay(300, ct); // every session is now waiting for its access token
+        await AccessTests.WaitForAsync(() => rig.OAuth.Requests >= 1, ct);
+        await Task.Delay(300, ct); // time for any further fetch to arrive: every session is now waiting for the token
         Assert.Equal(1, rig.OAuth.Requests);
         Assert.Empty(rig.Gemini.Connections);
         release.SetResult();
