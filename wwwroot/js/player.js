@@ -9,7 +9,7 @@ export const OUTPUT_SAMPLE_RATE = 24000;
 export class Player extends EventTarget {
   #context = null;
   #node = null;
-  #stats = { samplesQueued: 0, samplesPlayed: 0, samplesDiscarded: 0, underruns: 0, flushes: 0, bufferedSamples: 0, prerollSamples: 0 };
+  #stats = { samplesQueued: 0, samplesPlayed: 0, samplesDiscarded: 0, underruns: 0, flushes: 0, samplesPlayedAtFlush: 0, bufferedSamples: 0, prerollSamples: 0 };
 
   get stats() {
     return this.#stats;

@@ -33,7 +33,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.flushLeft = 0;
     this.sinceUnderrun = 0;
     this.quanta = 0;
-    this.stats = { samplesQueued: 0, samplesPlayed: 0, samplesDiscarded: 0, underruns: 0, flushes: 0 };
+    this.stats = { samplesQueued: 0, samplesPlayed: 0, samplesDiscarded: 0, underruns: 0, flushes: 0, samplesPlayedAtFlush: 0 };
 
     this.port.onmessage = ({ data }) => this.onMessage(data);
   }
@@ -48,6 +48,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         break;
       case 'flush':
         this.stats.flushes++;
+        this.stats.samplesPlayedAtFlush = this.stats.samplesPlayed; // what plays after this is the fade, on the audio clock
         if (this.state === 'playing' && this.size > 0) {
           this.state = 'flushing';
           this.flushLeft = Math.min(this.flushFade, this.size);

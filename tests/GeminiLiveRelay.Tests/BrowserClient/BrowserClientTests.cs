@@ -127,11 +127,14 @@ public sealed class BrowserClientTests(ChromiumFixture chromium, ITestOutputHelp
         await page.WaitForStatsAsync($"s.audioBytesReceived === {longReply.Length}");
         await page.Page.EvaluateAsync("""
             () => {
-              const w = window.__watch = { changes: [], interruptedAt: 0 };
+              const w = window.__watch = { changes: [], interruptedAt: 0, longestTickGap: 0 };
               let last = -1;
+              let tick = 0;
               w.timer = setInterval(() => {
                 const s = window.liveRelayStats;
                 const now = performance.now();
+                if (w.interruptedAt) w.longestTickGap = Math.max(w.longestTickGap, now - tick);
+                tick = now;
                 if (s.interruptions > 0 && !w.interruptedAt) w.interruptedAt = now;
                 if (s.samplesPlayed !== last) { w.changes.push(now); last = s.samplesPlayed; }
               }, 2);
@@ -145,11 +148,21 @@ public sealed class BrowserClientTests(ChromiumFixture chromium, ITestOutputHelp
 
         var interruptedAt = watch.GetProperty("interruptedAt").GetDouble();
         var lastChange = watch.GetProperty("changes").EnumerateArray().Last().GetDouble();
+        var longestTickGap = watch.GetProperty("longestTickGap").GetDouble();
         Assert.True(interruptedAt > 0, "the page never saw the interruption");
-        Assert.InRange(lastChange - interruptedAt, -1000, 100);
         var stats = await page.StatsAsync();
         var played = stats.GetProperty("samplesPlayed").GetInt32();
         var discarded = stats.GetProperty("samplesDiscarded").GetInt32();
+
+        // On the audio clock, exactly: once the flush reached the player, only its 20 ms fade played.
+        Assert.InRange(played - stats.GetProperty("samplesPlayedAtFlush").GetInt32(), 0, OutputRate / 50);
+        // On the page's clock, within 100 ms, unless the page's own 2 ms ticker stalled (a 2-core machine running
+        // the suite with Chromium was seen to stretch this to 155 ms when a third process kept one core busy).
+        output.WriteLine($"last playback change {lastChange - interruptedAt:F1} ms after the interruption; longest page tick gap {longestTickGap:F1} ms");
+        if (longestTickGap < 30)
+        {
+            Assert.InRange(lastChange - interruptedAt, -1000, 100);
+        }
         Assert.InRange(played, 4800, OutputRate * 2); // stopped well before the end of the 5 s
         Assert.Equal(longReply.Length / 2, played + discarded); // nothing lost without account, nothing played twice
 
