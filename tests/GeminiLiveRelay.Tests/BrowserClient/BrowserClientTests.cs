@@ -84,6 +84,7 @@ public sealed class BrowserClientTests(ChromiumFixture chromium, ITestOutputHelp
         {
             Assert.Equal(0, stats.GetProperty("underruns").GetInt32());
         }
+
         Assert.Equal(reply.Length, stats.GetProperty("audioBytesReceived").GetInt32());
         var rate = stats.GetProperty("captureSampleRate").GetInt32();
         if (pageQuery.Length > 0)
@@ -163,6 +164,7 @@ public sealed class BrowserClientTests(ChromiumFixture chromium, ITestOutputHelp
         {
             Assert.InRange(lastChange - interruptedAt, -1000, 100);
         }
+
         Assert.InRange(played, 4800, OutputRate * 2); // stopped well before the end of the 5 s
         Assert.Equal(longReply.Length / 2, played + discarded); // nothing lost without account, nothing played twice
 
