@@ -24,17 +24,12 @@ internal static class PlaybackMargin
             var (time, samples) = (handOff[0], handOff[1]);
             if (start is { } started)
             {
-                var playedMs = time - started;
-                leanest = Math.Min(leanest, (queued * 1000 / rate) - playedMs);
-                if (samples < 0)
-                {
-                    break; // the rest plays out without waiting for more
-                }
+                leanest = Math.Min(leanest, (queued * 1000 / rate) - (time - started));
             }
 
             if (samples < 0)
             {
-                break; // ended before the preroll filled: played at once, nothing to wait for
+                break; // the turn's audio is complete: what is queued plays out (at once if the preroll never filled)
             }
 
             queued += samples;

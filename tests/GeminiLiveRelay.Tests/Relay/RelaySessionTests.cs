@@ -233,7 +233,6 @@ public sealed class RelaySessionTests
     {
         private readonly WebSocket _server;
         private readonly SessionClock _clock = new(NullLogger<SessionClock>.Instance);
-
         private readonly CancellationTokenSource _timeout = TestTimeout.Create();
 
         public Harness(RelayOptions? options = null)
