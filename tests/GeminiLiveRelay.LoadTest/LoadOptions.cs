@@ -31,6 +31,9 @@ internal sealed record LoadOptions
           --mock-port N         port of the mock Gemini on 127.0.0.1 (default: any free port)
           --mock-transport T    inline | kestrel: the mock's Kestrel socket transport runs WebSocket reads inline on
                                 the socket thread, as the relay's does (default inline; kestrel: Kestrel's defaults)
+          --mock-tls            the mock serves TLS (wss, as Google does) with a throwaway certificate, which a relay
+                                started by --start-relay trusts through SSL_CERT_FILE (with --relay-url, start that relay
+                                with SSL_CERT_FILE set to the PEM file the tool prints)
           --pacers N            threads that hand frames to sockets in real time (default 1; more only with cores to spare)
           --json FILE           also write the report as JSON
           --label TEXT          a name for this run in the report
@@ -79,6 +82,9 @@ internal sealed record LoadOptions
     /// <summary>The mock's sockets use the relay's transport settings (inline reads) rather than Kestrel's defaults.</summary>
     public bool MockInlineTransport { get; init; } = true;
 
+    /// <summary>The mock serves TLS, so the relay's upstream leg encrypts every frame as it does against Google.</summary>
+    public bool MockTls { get; init; }
+
     public int Pacers { get; init; } = 1;
 
     public string? JsonPath { get; init; }
@@ -117,6 +123,7 @@ internal sealed record LoadOptions
                 "--relay-env" => options with { RelayEnvironment = [.. options.RelayEnvironment, Next()] },
                 "--mock-port" => options with { MockPort = (int)Number() },
                 "--mock-transport" => options with { MockInlineTransport = Next() switch { "inline" => true, "kestrel" => false, var e => throw new ArgumentException($"--mock-transport: inline or kestrel, not {e}.") } },
+                "--mock-tls" => options with { MockTls = true },
                 "--pacers" => options with { Pacers = (int)Number() },
                 "--json" => options with { JsonPath = Next() },
                 "--label" => options with { Label = Next() },

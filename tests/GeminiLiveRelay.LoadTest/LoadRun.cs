@@ -23,6 +23,10 @@ internal sealed class LoadRun(LoadOptions options)
         var machine = MachineInfo.Read();
         await using var mock = await MockSide.StartAsync(options, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"mock Gemini at {mock.BaseUrl}");
+        if (mock.TrustFile is { } trust)
+        {
+            Console.WriteLine($"mock Gemini's certificate (the relay's SSL_CERT_FILE): {trust}");
+        }
 
         RelayProcess? relay = null;
         try
@@ -32,7 +36,8 @@ internal sealed class LoadRun(LoadOptions options)
             Uri? metricsUrl;
             if (options.StartRelay is { } folder)
             {
-                relay = await RelayProcess.StartAsync(folder, mock.BaseUrl, options.RelayEnvironment, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<string> environment = mock.TrustFile is { } pem ? [$"SSL_CERT_FILE={pem}", .. options.RelayEnvironment] : options.RelayEnvironment;
+                relay = await RelayProcess.StartAsync(folder, mock.BaseUrl, environment, cancellationToken).ConfigureAwait(false);
                 live = new UriBuilder(relay.BaseUrl) { Scheme = "ws", Path = "/live" }.Uri;
                 pid = relay.Pid;
                 metricsUrl = new Uri(relay.BaseUrl, "/metrics");
@@ -196,7 +201,7 @@ internal sealed class LoadRun(LoadOptions options)
             Math.Round(windowSeconds, 1), options.FrameMs, options.Float32 ? "float32" : "pcm16", options.SampleRate, sessions16k,
             options.AudioBack, options.UtteranceSeconds, options.ReplySeconds, options.ReplyChunkMs, options.ReplySpeed,
             live.ToString(), options.StartRelay is null ? "external" : "child process", options.Pacers,
-            options.MockInlineTransport ? "inline" : "kestrel", drained);
+            (options.MockInlineTransport ? "inline" : "kestrel") + (options.MockTls ? " + TLS" : string.Empty), drained);
         return new LoadReport
         {
             Label = string.Empty,

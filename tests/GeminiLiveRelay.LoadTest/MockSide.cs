@@ -13,15 +13,17 @@ namespace GeminiLiveRelay.LoadTest;
 internal sealed class MockSide : IAsyncDisposable
 {
     private readonly MockGeminiServer _server;
+    private readonly MockCertificate? _certificate;
     private readonly LoadSession?[] _sessions;
     private readonly int _frameSamples16k;
     private readonly CancellationTokenSource _drain = new();
     private readonly Task _draining;
     private long _unmatchedFrames;
 
-    private MockSide(MockGeminiServer server, int sessions, int frameMs)
+    private MockSide(MockGeminiServer server, MockCertificate? certificate, int sessions, int frameMs)
     {
         _server = server;
+        _certificate = certificate;
         _sessions = new LoadSession?[sessions];
         _frameSamples16k = 16 * frameMs;
         _draining = DrainConnectionsAsync(_drain.Token);
@@ -31,13 +33,17 @@ internal sealed class MockSide : IAsyncDisposable
 
     public Uri BaseUrl => _server.BaseUrl;
 
+    /// <summary>With <c>--mock-tls</c>: the PEM file the relay must trust (its <c>SSL_CERT_FILE</c>); otherwise null.</summary>
+    public string? TrustFile => _certificate?.PemPath;
+
     /// <summary>Upstream frames whose mark named no known session, or that could not be read (must be 0).</summary>
     public long UnmatchedFrames => Interlocked.Read(ref _unmatchedFrames);
 
     public static async Task<MockSide> StartAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        var server = await MockGeminiServer.StartAsync(options.MockPort, MockTransport(options), cancellationToken).ConfigureAwait(false);
-        var side = new MockSide(server, options.Sessions, options.FrameMs);
+        var certificate = options.MockTls ? MockCertificate.Create() : null;
+        var server = await MockGeminiServer.StartAsync(options.MockPort, MockTransport(options), certificate?.Certificate, cancellationToken).ConfigureAwait(false);
+        var side = new MockSide(server, certificate, options.Sessions, options.FrameMs);
         side.Responder = new MockAutoResponder(new MockAutoResponderOptions
         {
             UtteranceLength = TimeSpan.FromSeconds(options.UtteranceSeconds),
@@ -107,6 +113,7 @@ internal sealed class MockSide : IAsyncDisposable
         await _draining.ConfigureAwait(false);
         _drain.Dispose();
         await _server.DisposeAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
     }
 
     private sealed class ConnectionState

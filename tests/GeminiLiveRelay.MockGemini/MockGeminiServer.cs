@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -89,12 +90,32 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     /// <paramref name="transport"/> (null: Kestrel's defaults). The load tool uses it so that the mock, which stands in
     /// for a service on other machines, takes as little of the shared CPU as it can.
     /// </summary>
+    public static Task<MockGeminiServer> StartAsync(
+        int port, Action<SocketTransportOptions>? transport, CancellationToken cancellationToken = default) =>
+        StartAsync(port, transport, certificate: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(int, Action{SocketTransportOptions}?, CancellationToken)"/>, serving TLS with
+    /// <paramref name="certificate"/> when it is set (<see cref="BaseUrl"/> is then <c>https</c>, so the relay speaks
+    /// <c>wss</c> as it does to Google); the client must trust the certificate.
+    /// </summary>
     public static async Task<MockGeminiServer> StartAsync(
-        int port, Action<SocketTransportOptions>? transport, CancellationToken cancellationToken = default)
+        int port, Action<SocketTransportOptions>? transport, X509Certificate2? certificate, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out unless asked
+        }
+
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         if (transport is not null)
         {
             builder.WebHost.UseSockets(transport);

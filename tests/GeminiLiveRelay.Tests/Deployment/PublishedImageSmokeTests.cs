@@ -27,9 +27,13 @@ public sealed class PublishedImageSmokeTests : IDisposable
         var ct = timeout.Token;
         await PublishedApp.PublishAsync(_folder, ct);
         AssertShippedRuntimeSettings();
-        await using var gemini = await MockGeminiServer.StartAsync(ct);
+        // Google is reached over TLS only, so the mock serves wss too. The relay trusts the mock's certificate as it
+        // trusts Google's, through the system's root store (SSL_CERT_FILE), with no validation switched off.
+        using var certificate = MockCertificate.Create();
+        await using var gemini = await MockGeminiServer.StartAsync(port: 0, transport: null, certificate.Certificate, ct);
+        Assert.Equal(Uri.UriSchemeHttps, gemini.BaseUrl.Scheme);
 
-        await using var app = StartRelay(gemini);
+        await using var app = StartRelay(gemini, certificate.PemPath);
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
         await WaitUntilListeningAsync(app, http, ct);
 
@@ -44,6 +48,16 @@ public sealed class PublishedImageSmokeTests : IDisposable
         var events = await WaitForLogAsync(app, e => (string?)e["SessionId"] == sessionId, ct);
         Assert.All(events, e => Assert.True(e.ContainsKey("@t") && e.ContainsKey("@m"), "Not a compact JSON event: " + e.ToJsonString()));
         Assert.Contains(events, e => (string?)e["EnvName"] == PublishedImage.Environment);
+        Assert.Single(gemini.Connections);
+
+        // The same relay without that trust: a certificate it cannot verify is refused before any HTTP is sent, and
+        // the browser is told so. The API key never reaches a server the relay could not authenticate.
+        await using var untrusting = StartRelay(gemini, trustFile: null);
+        using var untrustingHttp = new HttpClient { BaseAddress = untrusting.BaseUrl };
+        await WaitUntilListeningAsync(untrusting, untrustingHttp, ct);
+        var error = await OpenFailingSessionAsync(untrusting, ct);
+        Assert.Equal("upstream_unavailable", (string?)error["code"]);
+        Assert.Single(gemini.Connections);
     }
 
     /// <summary>The runtime settings the performance figures were measured with are in what the image ships.</summary>
@@ -56,17 +70,23 @@ public sealed class PublishedImageSmokeTests : IDisposable
         Assert.Equal(0, (int)properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!);
     }
 
-    private PublishedApp StartRelay(MockGeminiServer gemini)
+    private PublishedApp StartRelay(MockGeminiServer gemini, string? trustFile)
     {
         var port = PublishedApp.FreePort();
-        return PublishedApp.Start(_folder, port, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["GEMINI_API_KEY"] = RelayApplication.TestApiKey,
             ["Gemini__BaseUrl"] = gemini.BaseUrl.ToString(),
             // Production's fail-closed access settings, opened for the page's own origin.
             ["Relay__Auth__Mode"] = "none",
             ["Relay__AllowedOrigins__0"] = $"http://127.0.0.1:{port}",
-        });
+        };
+        if (trustFile is not null)
+        {
+            environment["SSL_CERT_FILE"] = trustFile;
+        }
+
+        return PublishedApp.Start(_folder, port, environment);
     }
 
     private static async Task WaitUntilListeningAsync(PublishedApp app, HttpClient http, CancellationToken ct)
@@ -98,20 +118,37 @@ public sealed class PublishedImageSmokeTests : IDisposable
     private static async Task<string> OpenSessionAsync(PublishedApp app, CancellationToken ct)
     {
         using var socket = new ClientWebSocket();
+        var ready = await FirstOutcomeAsync(app, socket, ct);
+        Assert.True((string?)ready["type"] == "ready", "Expected ready, got " + ready.ToJsonString());
+        Assert.Equal("gemini", (string?)ready["backend"]);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", ct);
+        return (string?)ready["sessionId"] ?? throw new InvalidOperationException("ready without a sessionId");
+    }
+
+    /// <summary>Opens /live and returns the <c>error</c> event that must come instead of <c>ready</c>.</summary>
+    private static async Task<JsonObject> OpenFailingSessionAsync(PublishedApp app, CancellationToken ct)
+    {
+        using var socket = new ClientWebSocket();
+        var error = await FirstOutcomeAsync(app, socket, ct);
+        Assert.True((string?)error["type"] == "error", "Expected an error event, got " + error.ToJsonString());
+        return error;
+    }
+
+    /// <summary>Connects <paramref name="socket"/> to /live and returns the first <c>ready</c> or <c>error</c> event.</summary>
+    private static async Task<JsonObject> FirstOutcomeAsync(PublishedApp app, ClientWebSocket socket, CancellationToken ct)
+    {
         socket.Options.SetRequestHeader("Origin", app.BaseUrl.GetLeftPart(UriPartial.Authority));
         await socket.ConnectAsync(new UriBuilder(app.BaseUrl) { Scheme = "ws", Path = "/live" }.Uri, ct);
         var buffer = new byte[64 * 1024];
         while (true)
         {
             var result = await socket.ReceiveAsync(buffer, ct);
-            Assert.True(result.MessageType != WebSocketMessageType.Close, $"Closed before ready: {socket.CloseStatus} {socket.CloseStatusDescription}");
+            Assert.True(result.MessageType != WebSocketMessageType.Close, $"Closed before ready or error: {socket.CloseStatus} {socket.CloseStatusDescription}");
             if (result.MessageType == WebSocketMessageType.Text
                 && JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)) is JsonObject { } message
-                && (string?)message["type"] == "ready")
+                && (string?)message["type"] is "ready" or "error")
             {
-                Assert.Equal("gemini", (string?)message["backend"]);
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", ct);
-                return (string?)message["sessionId"] ?? throw new InvalidOperationException("ready without a sessionId");
+                return message;
             }
         }
     }
