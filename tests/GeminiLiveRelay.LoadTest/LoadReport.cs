@@ -52,7 +52,14 @@ internal sealed record SessionCounts(int Requested, int Ready, int HeldToEnd, in
 /// <param name="Messages">WebSocket messages that carried them to the receiving side, whole run: upstream, the
 /// <c>realtimeInput</c> audio messages the mock got (fewer than the frames when the relay sends frames that queued up
 /// together as one message); downstream, the binary messages the clients got.</param>
-internal sealed record DirectionResult(long Sent, long Received, long Lost, long Gaps, long Reordered, long Unreadable, LatencySummary Latency, long Messages);
+internal sealed record DirectionResult(long Sent, long Received, long Lost, long Gaps, long Reordered, long Unreadable, LatencySummary Latency, long Messages)
+{
+    /// <summary>
+    /// Frames (or chunks) the relay itself counts as forwarded in this direction, from the audio seconds on its
+    /// /metrics after the drain; null without /metrics. With a loss, it tells which side of the relay the audio stopped.
+    /// </summary>
+    public long? RelayForwarded { get; init; }
+}
 
 internal sealed record RelayResult(
     double CpuPercentOfOneCore,
@@ -145,6 +152,10 @@ internal static class LoadReportText
             Line($"  {unit} sent / received / lost / gaps / reordered", $"{d.Sent} / {d.Received} / {d.Lost} / {d.Gaps} / {d.Reordered} (unreadable {d.Unreadable})");
             var perMessage = d.Messages > 0 ? (double)d.Received / d.Messages : 0;
             Line($"  {unit} received in messages", $"{d.Messages} ({perMessage:0.000} {unit} per message)");
+            if (d.RelayForwarded is { } forwarded)
+            {
+                Line($"  {unit} the relay counts as forwarded", $"{forwarded} ({forwarded - d.Sent:+0;-0;0} against sent)");
+            }
         }
     }
 

@@ -177,8 +177,18 @@ internal sealed class LoadRun(LoadOptions options)
 
         var drained = await DrainAsync(sessions, TimeSpan.FromSeconds(2 + (options.ReplySeconds / options.ReplySpeed)), cancellationToken).ConfigureAwait(false);
         var held = sessions.Count(s => s.Ready.IsCompletedSuccessfully && !s.Failed && s.CloseStatus is null);
-        var upstream = Upstream(sessions, mock);
-        var downstream = Downstream(sessions);
+        // The relay's own audio totals after the drain (it reports them every 250 ms): with a loss, they show whether
+        // the audio stopped before the relay or after it.
+        var afterDrain = (await monitor.SampleNowAsync(cancellationToken).ConfigureAwait(false)).Runtime;
+        var upstream = Upstream(sessions, mock) with
+        {
+            RelayForwarded = Forwarded(baseline.Runtime?.AudioInSeconds, afterDrain?.AudioInSeconds, options.FrameMs),
+        };
+        var downstream = Downstream(sessions) with
+        {
+            RelayForwarded = Forwarded(baseline.Runtime?.AudioOutSeconds, afterDrain?.AudioOutSeconds, options.ReplyChunkMs),
+        };
+        NameLosingSessions(sessions);
 
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         closing.CancelAfter(TimeSpan.FromSeconds(20));
@@ -280,6 +290,18 @@ internal sealed class LoadRun(LoadOptions options)
         sessions.Sum(s => Math.Max(0, s.FramesSent - Volatile.Read(ref s.UpFramesReceived))),
         sessions.Sum(s => Math.Max(0, Interlocked.Read(ref s.DownChunksSent) - Interlocked.Read(ref s.DownChunksReceived))),
         sessions.Sum(s => Volatile.Read(ref s.UpFramesReceived) + Interlocked.Read(ref s.DownChunksReceived)));
+
+    private static long? Forwarded(double? before, double? after, int milliseconds) =>
+        after is { } total ? (long)Math.Round((total - (before ?? 0)) * 1000 / milliseconds) : null;
+
+    /// <summary>A lost frame is never just a number: the first sessions that lost any are named, with their counts.</summary>
+    private void NameLosingSessions(LoadSession[] sessions)
+    {
+        foreach (var session in sessions.Where(s => s.FramesSent != Volatile.Read(ref s.UpFramesReceived) || Interlocked.Read(ref s.DownChunksSent) != Interlocked.Read(ref s.DownChunksReceived)).Take(10))
+        {
+            _errors.Add($"session {session.Index}: frames sent {session.FramesSent}, decoded by the mock {Volatile.Read(ref session.UpFramesReceived)}; chunks sent {Interlocked.Read(ref session.DownChunksSent)}, received {Interlocked.Read(ref session.DownChunksReceived)}");
+        }
+    }
 
     private DirectionResult Upstream(LoadSession[] sessions, MockSide mock)
     {

@@ -158,6 +158,7 @@ internal sealed class RelayMonitor : IAsyncDisposable
         {
             var text = await _http.GetStringAsync(_metricsUrl, cancellationToken).ConfigureAwait(false);
             double gen0 = 0, gen1 = 0, gen2 = 0, allocated = 0, heap = 0, committed = 0, pause = 0, active = 0, contentions = 0, threads = 0, queue = 0;
+            double? audioIn = null, audioOut = null;
             var generations = new Dictionary<string, long>();
             double fragmentation = 0;
             foreach (var line in text.Split('\n'))
@@ -216,11 +217,20 @@ internal sealed class RelayMonitor : IAsyncDisposable
                     case "gemini_live_relay_active_sessions":
                         active = value;
                         break;
+                    case "gemini_live_relay_audio_seconds_total":
+                        // The relay's own count of what it forwarded, to tell where a lost frame stopped.
+                        if (line.Contains("direction=\"input\"", StringComparison.Ordinal)) { audioIn = value; }
+                        else if (line.Contains("direction=\"output\"", StringComparison.Ordinal)) { audioOut = value; }
+                        break;
                 }
             }
 
             return new RuntimeSample(Elapsed, (long)gen0, (long)gen1, (long)gen2, (long)allocated, (long)heap, (long)committed,
-                pause, (int)active, (long)contentions, (int)threads, (long)queue, generations, (long)fragmentation);
+                pause, (int)active, (long)contentions, (int)threads, (long)queue, generations, (long)fragmentation)
+            {
+                AudioInSeconds = audioIn,
+                AudioOutSeconds = audioOut,
+            };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -266,4 +276,10 @@ internal sealed record RuntimeSample(
 {
     /// <summary>Heap after the last GC less its free space: what was alive (the size includes fragmentation).</summary>
     public long LiveBytes => HeapBytes - FragmentationBytes;
+
+    /// <summary>Audio the relay says it sent to Gemini (16 kHz) since it started, from its /metrics; null if not exported.</summary>
+    public double? AudioInSeconds { get; init; }
+
+    /// <summary>Audio the relay says it sent to browsers (24 kHz) since it started; null if not exported.</summary>
+    public double? AudioOutSeconds { get; init; }
 }
