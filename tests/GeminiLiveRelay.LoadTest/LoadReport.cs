@@ -32,6 +32,9 @@ internal sealed record LoadReport
 
     public required LoadToolResult LoadTool { get; init; }
 
+    /// <summary>Protocol violations the mock recorded (must be 0; the first is in <see cref="Errors"/>).</summary>
+    public long MockViolations { get; init; }
+
     public required IReadOnlyList<string> Errors { get; init; }
 
     public required IReadOnlyList<SeriesPoint> Series { get; init; }
@@ -120,6 +123,7 @@ internal static class LoadReportText
         Line("sessions ready / held to end", $"{c.Ready} / {c.HeldToEnd} of {c.Requested}");
         Line("connect failures / failed / error events", $"{c.ConnectFailures} / {c.FailedDuringRun} / {c.ErrorEvents} (unexpected closes {c.UnexpectedCloses})");
         Line("model turns completed", c.TurnsCompleted.ToString(CultureInfo.InvariantCulture));
+        Line("mock protocol violations", report.MockViolations.ToString(CultureInfo.InvariantCulture));
         Direction("upstream   (client send -> mock receive)", "frames", report.Upstream);
         Direction("downstream (mock send -> client receive)", "chunks", report.Downstream);
         if (report.Relay is { } r)

@@ -189,6 +189,11 @@ internal sealed class LoadRun(LoadOptions options)
             RelayForwarded = Forwarded(baseline.Runtime?.AudioOutSeconds, afterDrain?.AudioOutSeconds, options.ReplyChunkMs),
         };
         NameLosingSessions(sessions);
+        var violations = mock.Violations();
+        if (violations.First is { } first)
+        {
+            _errors.Add($"mock: {violations.Count} protocol violations; first: {(first.Length > 300 ? first[..300] + "…" : first)}");
+        }
 
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         closing.CancelAfter(TimeSpan.FromSeconds(20));
@@ -226,6 +231,7 @@ internal sealed class LoadRun(LoadOptions options)
             Downstream = downstream,
             Relay = RelayFigures.From(baseline, windowStart, windowEnd, windowSeconds, ready, framesAtEnd - framesAtStart, monitor),
             LoadTool = new LoadToolResult(0, _metrics.PacerLag.Summarize()),
+            MockViolations = violations.Count,
             Errors = [],
             Series = series,
         };
@@ -299,7 +305,7 @@ internal sealed class LoadRun(LoadOptions options)
     {
         foreach (var session in sessions.Where(s => s.FramesSent != Volatile.Read(ref s.UpFramesReceived) || Interlocked.Read(ref s.DownChunksSent) != Interlocked.Read(ref s.DownChunksReceived)).Take(10))
         {
-            _errors.Add($"session {session.Index}: frames sent {session.FramesSent}, decoded by the mock {Volatile.Read(ref session.UpFramesReceived)}; chunks sent {Interlocked.Read(ref session.DownChunksSent)}, received {Interlocked.Read(ref session.DownChunksReceived)}");
+            _errors.Add($"session {session.Index}: frames sent {session.FramesSent}, decoded by the mock {Volatile.Read(ref session.UpFramesReceived)} (sequence {session.UpFirstSequence} to {session.UpLastSequence}, mod {UpstreamCode.SequenceModulus}); chunks sent {Interlocked.Read(ref session.DownChunksSent)}, received {Interlocked.Read(ref session.DownChunksReceived)}");
         }
     }
 

@@ -64,6 +64,11 @@ internal sealed class LoadSession : IDisposable
     public long DownChunksSent;
     public int MockConnections;
 
+    /// <summary>The first and the latest sequence number (mod 4096) the mock decoded, -1 before any: which end a loss without a gap is at.</summary>
+    public int UpFirstSequence { get; private set; } = -1;
+
+    public int UpLastSequence => _upLast;
+
     public Task Ready => _ready.Task;
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
@@ -270,7 +275,13 @@ internal sealed class LoadSession : IDisposable
     public void OnUpstreamFrame(int sequence, long now)
     {
         UpFramesReceived++;
-        if (_upLast >= 0)
+        if (_upLast < 0)
+        {
+            // Every session's first frame is sequence 0: anything before the first one decoded is a gap too.
+            UpFirstSequence = sequence;
+            UpLost += sequence;
+        }
+        else
         {
             var step = (sequence - _upLast) & (UpstreamCode.SequenceModulus - 1);
             if (step == 0 || step > UpstreamCode.SequenceModulus / 2)

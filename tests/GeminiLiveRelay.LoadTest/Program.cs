@@ -44,5 +44,5 @@ if (options.JsonPath is { } path)
 
 var clean = report.Upstream.Lost == 0 && report.Upstream.Gaps == 0 && report.Upstream.Reordered == 0
     && report.Downstream.Lost == 0 && report.Downstream.Gaps == 0 && report.Downstream.Reordered == 0
-    && report.Sessions.HeldToEnd == options.Sessions;
+    && report.Sessions.HeldToEnd == options.Sessions && report.MockViolations == 0;
 return clean ? 0 : 1;

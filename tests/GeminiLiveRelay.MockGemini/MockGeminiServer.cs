@@ -267,8 +267,12 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
 
         // Vertex AI names each session in setupComplete; the Developer API sends {}.
         connection.SessionId = connection.IsVertex ? Guid.NewGuid().ToString() : null;
-        await connection.SendAsync(GeminiMessages.SetupComplete(connection.SessionId), aborted).ConfigureAwait(false);
+        // Marked done before the send, not after: once setupComplete is on the wire the client may answer before this
+        // method resumes, and on a busy machine it did (a load run's first frame of one session then took the slow
+        // path, unrecorded as audio, and was flagged as sent too early). Anything received before this point, e.g.
+        // during SetupCompleteDelay, is still a violation.
         setupDone.SetResult();
+        await connection.SendAsync(GeminiMessages.SetupComplete(connection.SessionId), aborted).ConfigureAwait(false);
         var script = Script is { } s ? s(connection, aborted) : Task.CompletedTask;
         await Task.WhenAll(recording, script).ConfigureAwait(false);
     }
