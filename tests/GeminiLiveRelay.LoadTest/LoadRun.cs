@@ -303,9 +303,16 @@ internal sealed class LoadRun(LoadOptions options)
     /// <summary>A lost frame is never just a number: the first sessions that lost any are named, with their counts.</summary>
     private void NameLosingSessions(LoadSession[] sessions)
     {
-        foreach (var session in sessions.Where(s => s.FramesSent != Volatile.Read(ref s.UpFramesReceived) || Interlocked.Read(ref s.DownChunksSent) != Interlocked.Read(ref s.DownChunksReceived)).Take(10))
+        // One reading per session, so the line shows the counts that made it a loser (a slow relay's frames may still
+        // be arriving while this runs).
+        var losing = sessions
+            .Select(s => (s.Index, Sent: s.FramesSent, Received: Volatile.Read(ref s.UpFramesReceived), s.UpFirstSequence, s.UpLastSequence,
+                ChunksSent: Interlocked.Read(ref s.DownChunksSent), ChunksReceived: Interlocked.Read(ref s.DownChunksReceived)))
+            .Where(s => s.Sent != s.Received || s.ChunksSent != s.ChunksReceived)
+            .Take(10);
+        foreach (var s in losing)
         {
-            _errors.Add($"session {session.Index}: frames sent {session.FramesSent}, decoded by the mock {Volatile.Read(ref session.UpFramesReceived)} (sequence {session.UpFirstSequence} to {session.UpLastSequence}, mod {UpstreamCode.SequenceModulus}); chunks sent {Interlocked.Read(ref session.DownChunksSent)}, received {Interlocked.Read(ref session.DownChunksReceived)}");
+            _errors.Add($"session {s.Index}: frames sent {s.Sent}, decoded by the mock {s.Received} (sequence {s.UpFirstSequence} to {s.UpLastSequence}, mod {UpstreamCode.SequenceModulus}); chunks sent {s.ChunksSent}, received {s.ChunksReceived}");
         }
     }
 
