@@ -68,22 +68,10 @@ internal sealed class MockSide : IAsyncDisposable
         options.MockInlineTransport ? RelayTransport.Configure : null;
 
     /// <summary>
-    /// Protocol violations the mock recorded, on ended connections and on those still open (must be 0): a message that
-    /// broke the protocol also skipped the audio path, so it would show as a lost frame.
+    /// Protocol violations the mock recorded (must be 0): a message that broke the protocol also skipped the audio
+    /// path, so it would show as a lost frame.
     /// </summary>
-    public (long Count, string? First) Violations()
-    {
-        var count = Responder.Violations;
-        var first = Responder.FirstViolation;
-        foreach (var connection in _server.Connections)
-        {
-            var violations = connection.Violations;
-            count += violations.Count;
-            first ??= violations.Count > 0 ? violations[0] : null;
-        }
-
-        return (count, first);
-    }
+    public (long Count, string? First) Violations() => _server.Violations();
 
     public void Register(LoadSession session) => Volatile.Write(ref _sessions[session.Index], session);
 

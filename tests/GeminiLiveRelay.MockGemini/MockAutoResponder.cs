@@ -29,8 +29,6 @@ public sealed class MockAutoResponder
     private readonly byte[] _turnComplete;
     private readonly byte[] _tone;
     private long _audioMessages;
-    private long _violations;
-    private string? _firstViolation;
     private long _replies;
     private long _replyChunks;
 
@@ -68,14 +66,6 @@ public sealed class MockAutoResponder
     public ReplyChunkWriter? WriteReplyChunk { get; init; }
 
     public long AudioMessages => Interlocked.Read(ref _audioMessages);
-
-    /// <summary>
-    /// Protocol violations the mock recorded on connections that have ended (and were forgotten): a load run must
-    /// see none, and a message that broke the protocol was not read as audio either.
-    /// </summary>
-    public long Violations => Interlocked.Read(ref _violations);
-
-    public string? FirstViolation => Volatile.Read(ref _firstViolation);
 
     public long Replies => Interlocked.Read(ref _replies);
 
@@ -214,12 +204,6 @@ public sealed class MockAutoResponder
         }
         finally
         {
-            if (connection.Violations is { Count: > 0 } violations)
-            {
-                Interlocked.Add(ref _violations, violations.Count);
-                Interlocked.CompareExchange(ref _firstViolation, violations[0], null);
-            }
-
             _states.TryRemove(connection, out _);
             server.Forget(connection);
         }

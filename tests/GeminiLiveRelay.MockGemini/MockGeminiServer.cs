@@ -29,6 +29,8 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     private readonly List<Exception> _failures = [];
     private readonly List<MockGeminiConnection> _all = [];
     private int _refusedUpgrades;
+    private long _forgottenViolations;
+    private string? _firstForgottenViolation;
 
     private MockGeminiServer(WebApplication app)
     {
@@ -66,6 +68,27 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
     /// allocations. Returning false leaves it to the recorder as usual. Null (the default): every message is recorded.
     /// </summary>
     public Func<MockGeminiConnection, ReadOnlyMemory<byte>, bool>? RawMessageFilter { get; set; }
+
+    /// <summary>
+    /// Protocol violations on every connection so far, forgotten ones included (a load run forgets ended connections
+    /// but must still see none), and the first of them.
+    /// </summary>
+    public (long Count, string? First) Violations()
+    {
+        lock (_all)
+        {
+            var count = _forgottenViolations;
+            var first = _firstForgottenViolation;
+            foreach (var connection in _all)
+            {
+                var violations = connection.Violations;
+                count += violations.Count;
+                first ??= violations.Count > 0 ? violations[0] : null;
+            }
+
+            return (count, first);
+        }
+    }
 
     public IReadOnlyList<MockGeminiConnection> Connections
     {
@@ -131,12 +154,20 @@ public sealed partial class MockGeminiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Drops the mock's record of a finished connection (long fuzz and load runs would otherwise keep it all).</summary>
+    /// <summary>
+    /// Drops the mock's record of a finished connection (long fuzz and load runs would otherwise keep it all); its
+    /// violations stay counted in <see cref="Violations"/>.
+    /// </summary>
     public void Forget(MockGeminiConnection connection)
     {
         lock (_all)
         {
-            _all.Remove(connection);
+            // Its record goes, its violations still count.
+            if (_all.Remove(connection) && connection.Violations is { Count: > 0 } violations)
+            {
+                _forgottenViolations += violations.Count;
+                _firstForgottenViolation ??= violations[0];
+            }
         }
     }
 
